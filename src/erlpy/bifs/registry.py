@@ -1,0 +1,55 @@
+"""How Python functions become BIFs.
+
+    @bif("erlang", "atom_to_list", 1)
+    def atom_to_list(a): ...
+
+A BIF takes its Erlang arguments positionally and returns a term, or a
+`Trap(export, args)` to continue in Erlang code (apply/3 and friends). It
+raises ErlangError for Erlang errors (`raise badarg()`); the engine adds the
+stack frame {M, F, Args, [{error_info, #{module => ...}}]} as BEAM does,
+unless the BIF is registered with frame=False (error/1, throw/1, the
+arithmetic operators...). The running process is `VM.current`.
+
+install(code_table) binds every registered BIF to its export entry.
+"""
+
+from ..terms import atom
+
+__all__ = ["bif", "BIFS", "install", "ERROR_INFO_MODULE"]
+
+BIFS = {}   # (module, name, arity) -> (function, frame, error_info_module)
+
+# Which module explains a BIF's errors (the error_info in its stack frame).
+ERROR_INFO_MODULE = {
+    "erlang": "erl_erts_errors",
+    "erts_internal": "erl_erts_errors",
+    "persistent_term": "erl_erts_errors",
+    "atomics": "erl_erts_errors",
+    "counters": "erl_erts_errors",
+    "lists": "erl_stdlib_errors",
+    "maps": "erl_stdlib_errors",
+    "binary": "erl_stdlib_errors",
+    "ets": "erl_stdlib_errors",
+    "unicode": "erl_stdlib_errors",
+    "math": "erl_stdlib_errors",
+    "re": "erl_stdlib_errors",
+    "io": "erl_stdlib_errors",
+    "os": "erl_kernel_errors",
+    "code": "erl_kernel_errors",
+}
+
+
+def bif(module, name, arity, frame=True):
+    """Register the decorated function as module:name/arity."""
+    def deco(fn):
+        BIFS[(module, name, arity)] = (fn, frame)
+        return fn
+    return deco
+
+
+def install(code):
+    """Bind all registered BIFs to export entries of `code` (a CodeTable)."""
+    for (m, f, a), (fn, frame) in BIFS.items():
+        e = code.export(atom(m), atom(f), a)
+        e.bif = fn
+        e.bif_frame = frame

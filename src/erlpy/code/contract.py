@@ -1,0 +1,93 @@
+"""What loaded code, whichever engine runs it, agrees on with the runtime.
+
+- Unwind: raised to suspend a process (reductions spent, waiting in receive).
+  It derives from BaseException so no `except Exception` (and no Erlang
+  catch) ever stops it. Engine frames it crosses push resume records
+  (fn, state) onto TMP, innermost first; the scheduler moves them onto the
+  process's own stack and later calls fn(value, state) for each.
+- Trap: returned by a BIF that finishes by calling Erlang code (apply/3...):
+  the engine calls `export` with `args` in the BIF's place.
+- Exit: raised to end the current process at once with a reason that no
+  catch may intercept (exit(self(), kill), a kill signal to itself).
+- VM: the state shared by engines, BIFs and the scheduler (the current
+  process, the code table, runtime entry points set at start-up).
+"""
+
+__all__ = ["Unwind", "PREEMPT", "WAIT", "TMP", "Trap", "Exit", "VM", "RawTrace", "NONVALUE",
+           "CatchTag"]
+
+
+class Unwind(BaseException):
+    """Internal suspension; never visible to Erlang code."""
+
+    def __init__(self, kind):
+        BaseException.__init__(self, kind)
+        self.kind = kind
+
+
+PREEMPT = Unwind("preempt")
+WAIT = Unwind("wait")
+TMP = []
+
+
+class Trap:
+    """A BIF's request to continue by calling an Erlang function."""
+
+    __slots__ = ("export", "args")
+
+    def __init__(self, export, args):
+        self.export = export
+        self.args = args
+
+
+class Exit(BaseException):
+    """The current process must exit with `reason`, bypassing catch."""
+
+    def __init__(self, reason):
+        BaseException.__init__(self, reason)
+        self.reason = reason
+
+
+class RawTrace:
+    """The raw stacktrace an exception handler receives in x2: it keeps the
+    exception, so raw_raise can rethrow it and build_stacktrace can format it."""
+
+    __slots__ = ("exc",)
+
+    def __init__(self, exc):
+        self.exc = exc
+
+
+class CatchTag:
+    """A catch/try marker stored in a y register: the handler's address."""
+
+    __slots__ = ("mod", "pc")
+
+    def __init__(self, mod, pc):
+        self.mod = mod
+        self.pc = pc
+
+
+class _NonValue:
+    __slots__ = ()
+
+    def __repr__(self):
+        return "THE_NON_VALUE"
+
+
+NONVALUE = _NonValue()
+
+
+class _VM:
+    """Process-wide VM state. Attributes are set by the runtime at start-up."""
+
+    def __init__(self):
+        self.current = None      # the running Process
+        self.reds = 0            # reductions left in the current slice
+        self.code = None         # the CodeTable
+        self.send = None         # send(dest, msg) -> msg
+        self.undefined_function = None  # export of error_handler:undefined_function/3
+        self.node = None         # this node's name (atom)
+
+
+VM = _VM()

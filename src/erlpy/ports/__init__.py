@@ -1,0 +1,1 @@
+"""erlpy.ports"""
