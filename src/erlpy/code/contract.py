@@ -88,6 +88,7 @@ class _VM:
         self.send = None         # send(dest, msg) -> msg
         self.undefined_function = None  # export of error_handler:undefined_function/3
         self.node = None         # this node's name (atom)
+        self.make_ref = None     # make_ref() -> a new local Ref
 
 
 VM = _VM()
