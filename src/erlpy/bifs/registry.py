@@ -13,7 +13,7 @@ arithmetic operators...). The running process is `VM.current`.
 install(code_table) binds every registered BIF to its export entry.
 """
 
-from ..terms import atom
+from ..terms import atom, A, Map
 
 __all__ = ["bif", "BIFS", "install", "ERROR_INFO_MODULE"]
 
@@ -49,7 +49,14 @@ def bif(module, name, arity, frame=True):
 
 def install(code):
     """Bind all registered BIFs to export entries of `code` (a CodeTable)."""
+    infos = {}
     for (m, f, a), (fn, frame) in BIFS.items():
         e = code.export(atom(m), atom(f), a)
         e.bif = fn
         e.bif_frame = frame
+        info_mod = ERROR_INFO_MODULE.get(m)
+        if info_mod is not None:
+            info = infos.get(info_mod)
+            if info is None:
+                info = infos[info_mod] = Map.from_pairs([(A.module, atom(info_mod))])
+            e.error_info = info

@@ -13,8 +13,8 @@
   process, the code table, runtime entry points set at start-up).
 """
 
-__all__ = ["Unwind", "PREEMPT", "WAIT", "TMP", "Trap", "Exit", "VM", "RawTrace", "NONVALUE",
-           "CatchTag"]
+__all__ = ["Unwind", "PREEMPT", "WAIT", "TMP", "Trap", "Exit", "Halt", "VM", "RawTrace",
+           "NONVALUE", "CatchTag"]
 
 
 class Unwind(BaseException):
@@ -46,6 +46,14 @@ class Exit(BaseException):
     def __init__(self, reason):
         BaseException.__init__(self, reason)
         self.reason = reason
+
+
+class Halt(BaseException):
+    """erlang:halt/1,2: stop the whole VM with this exit status."""
+
+    def __init__(self, status):
+        BaseException.__init__(self, status)
+        self.status = status
 
 
 class RawTrace:
@@ -89,6 +97,7 @@ class _VM:
         self.undefined_function = None  # export of error_handler:undefined_function/3
         self.node = None         # this node's name (atom)
         self.make_ref = None     # make_ref() -> a new local Ref
+        self.runtime = None      # the runtime (runtime/scheduler.py Runtime)
 
 
 VM = _VM()

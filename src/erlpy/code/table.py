@@ -17,7 +17,7 @@ class Export:
     Python callable taking the arguments positionally (BIFs, NIFs)."""
 
     __slots__ = ("module", "function", "arity", "module_obj", "entry", "bif", "fun",
-                 "mfa_frame", "engine_entry", "bif_frame")
+                 "engine_entry", "bif_frame", "error_info")
 
     def __init__(self, module, function, arity):
         self.module = module
@@ -29,6 +29,7 @@ class Export:
         self.fun = ExportFun(module, function, arity, self)
         self.engine_entry = None   # engine-specific callable cache (JIT)
         self.bif_frame = True      # whether a failing BIF shows up as a stack frame
+        self.error_info = None     # the #{module => M} map of that frame, or None
 
     def __repr__(self):
         return "%s:%s/%d" % (self.module.name, self.function.name, self.arity)

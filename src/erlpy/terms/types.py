@@ -122,14 +122,17 @@ class Port:
 
 
 class Ref:
-    """A reference: node, up to 5 32-bit id words (ids[0] is the lowest word), creation."""
+    """A reference: node, up to 5 32-bit id words (ids[0] is the lowest word), creation.
+    `magic` carries the object behind a "magic" reference (atomics, counters,
+    compiled match specs...); it takes no part in equality."""
 
-    __slots__ = ("node", "ids", "creation")
+    __slots__ = ("node", "ids", "creation", "magic")
 
-    def __init__(self, node, ids, creation):
+    def __init__(self, node, ids, creation, magic=None):
         self.node = node
         self.ids = ids
         self.creation = creation
+        self.magic = magic
 
     def __eq__(self, other):
         return self is other or (

@@ -1,0 +1,163 @@
+"""Assemble a VM: the code table with every BIF bound, the runtime, ports,
+the code path and module loading from it."""
+
+import glob
+import os
+import sys
+
+from ..terms import atom, Atom
+from ..terms import etf
+from ..code.table import CodeTable, BadBeam
+from ..code.contract import VM, Halt
+from ..bifs import registry
+from ..runtime.scheduler import Runtime
+from ..ports.port import PortTable
+
+__all__ = ["ErlangVM", "otp_root", "otp_lib_dirs"]
+
+# Modules whose BIFs must be registered before the VM starts.
+_BIF_MODULES = [
+    "processes", "system", "ports", "erlang_terms", "lists", "math", "unicode", "numbers",
+    "binary", "maps", "ets", "etf", "atomics",
+]
+
+_PRELOADED = ["erlang", "erts_internal", "init", "erl_prim_loader", "prim_file", "zlib",
+              "prim_buffer", "persistent_term", "atomics", "counters", "erts_code_purger",
+              "erl_tracer", "erts_literal_area_collector", "erts_dirty_process_signal_handler",
+              "prim_eval", "prim_inet", "erl_init", "socket_registry", "prim_socket", "prim_net",
+              "prim_zip"]
+
+
+def otp_root():
+    return os.environ.get("ERLPY_OTP_ROOT", "/usr/lib/erlang")
+
+
+def otp_lib_dirs(root=None):
+    """ebin directories of the OTP applications, newest version of each."""
+    root = root or otp_root()
+    dirs = {}
+    for d in sorted(glob.glob(os.path.join(root, "lib", "*", "ebin"))):
+        app = os.path.basename(os.path.dirname(d)).split("-")[0]
+        dirs[app] = d
+    return dirs
+
+
+def _register_bifs():
+    import importlib
+    for name in _BIF_MODULES:
+        try:
+            importlib.import_module("erlpy.bifs." + name)
+        except ImportError as e:
+            if e.name != "erlpy.bifs." + name:
+                raise
+
+
+class ErlangVM:
+    """One Erlang node running inside this Python process."""
+
+    def __init__(self, code_path=(), extra_path_end=()):
+        if hasattr(sys, "set_int_max_str_digits"):
+            sys.set_int_max_str_digits(0)
+        _register_bifs()
+        self.code = CodeTable()
+        registry.install(self.code)
+        self.runtime = Runtime(self.code)
+        self.ports = PortTable(self.runtime)
+        self.runtime.vm = self
+        libs = otp_lib_dirs()
+        self.erts_ebin = libs.get("erts")
+        self.code_path = list(code_path)
+        for app in ("kernel", "stdlib", "compiler"):
+            if app in libs:
+                self.code_path.append(libs[app])
+        for app, d in sorted(libs.items()):
+            if d not in self.code_path and app != "erts":
+                self.code_path.append(d)
+        self.code_path.extend(extra_path_end)
+        etf.HOOKS.make_pid = self._make_pid
+        etf.HOOKS.make_fun = self._make_fun
+        etf.HOOKS.make_export_fun = lambda m, f, a: self.code.export(m, f, a).fun
+        VM.undefined_function = self.code.export(atom("error_handler"),
+                                                 atom("undefined_function"), 3)
+        self.runtime.preloaded = []
+
+    # -- term hooks --------------------------------------------------------------------
+    def _make_pid(self, node, num, serial, creation):
+        from ..terms import Pid
+        rt = self.runtime
+        if node is rt.node:
+            p = rt.procs.get(num)
+            if p is not None and p.pid.serial == serial:
+                return p.pid
+        return Pid(node, num, serial, creation)
+
+    def _make_fun(self, module, index, old_uniq, uniq16, arity, pid, env):
+        from ..terms import Fun
+        fe = self.code.fun_entry(module, index, old_uniq)
+        if fe is None:
+            if self.ensure_loaded(module) is not None:
+                fe = self.code.fun_entry(module, index, old_uniq)
+        if fe is None:
+            from ..code.table import FunEntry
+            fe = FunEntry(module, atom("-unknown-"), index, old_uniq, arity, len(env), -1, None,
+                          uniq16)
+        return Fun(fe, env)
+
+    # -- loading -------------------------------------------------------------------------
+    def find_beam(self, name):
+        fname = name + ".beam"
+        for d in self.code_path:
+            p = os.path.join(d, fname)
+            if os.path.isfile(p):
+                return p
+        if self.erts_ebin:
+            p = os.path.join(self.erts_ebin, fname)
+            if os.path.isfile(p):
+                return p
+        return None
+
+    def load_file(self, path):
+        """Load a .beam file; returns the Module. Raises BadBeam or OSError."""
+        with open(path, "rb") as f:
+            data = f.read()
+        pm = self.code.prepare(data)
+        return self.code.install(pm, data)
+
+    def ensure_loaded(self, name):
+        """The current Module for `name` (an Atom), loading it from the path; None if absent."""
+        mod = self.code.modules.get(name)
+        if mod is not None:
+            return mod
+        path = self.find_beam(name.name)
+        if path is None:
+            return None
+        try:
+            mod = self.load_file(path)
+        except (BadBeam, OSError):
+            return None
+        if mod.name is not name:
+            return None
+        return mod
+
+    def preload(self):
+        """Load the preloaded modules of erts, as beam.smp does at start-up."""
+        for name in _PRELOADED:
+            if self.erts_ebin is None:
+                break
+            path = os.path.join(self.erts_ebin, name + ".beam")
+            if os.path.isfile(path):
+                self.load_file(path)
+                self.runtime.preloaded.append(atom(name))
+        self.ensure_loaded(atom("error_handler"))
+
+    def run(self):
+        """Run the scheduler until halt; returns the exit status."""
+        rt = self.runtime
+        try:
+            return rt.run()
+        except Halt as h:
+            from ..code.contract import TMP
+            TMP.clear()
+            return h.status
+        finally:
+            sys.stdout.flush()

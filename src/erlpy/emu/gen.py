@@ -1,0 +1,67 @@
+"""Closure factories generated from Python source, one per instruction shape.
+
+Every simple instruction becomes a closure `f(X, y) -> next_pc` with its
+operands bound: register numbers and constants are closure variables, and
+the operand kinds (x register, y register, constant) are baked into the
+code. The source text of a shape is the cache key, so each shape is compiled
+once per VM and reused by every instruction and module that has it.
+"""
+
+__all__ = ["Shape", "factory_namespace"]
+
+_FACTORIES = {}
+
+# Names visible to generated code; ops.py fills this in.
+factory_namespace = {}
+
+
+class Shape:
+    """Builds the source of one closure factory."""
+
+    __slots__ = ("params", "values", "lines")
+
+    def __init__(self):
+        self.params = []
+        self.values = []
+        self.lines = []
+
+    def val(self, v):
+        """Bind a Python value; returns the name the body uses for it."""
+        name = "p%d" % len(self.params)
+        self.params.append(name)
+        self.values.append(v)
+        return name
+
+    def src(self, op):
+        """Expression reading operand `op` (('x', n) | ('y', n) | ('c', term))."""
+        k = op[0]
+        if k == "x":
+            return "X[%s]" % self.val(op[1])
+        if k == "y":
+            return "y[%s]" % self.val(op[1])
+        return self.val(op[1])
+
+    def dst(self, op):
+        """Assignment target for operand `op`."""
+        k = op[0]
+        if k == "x":
+            return "X[%s]" % self.val(op[1])
+        if k == "y":
+            return "y[%s]" % self.val(op[1])
+        raise ValueError("bad destination %r" % (op,))
+
+    def line(self, text):
+        self.lines.append(text)
+
+    def build(self, nxt):
+        """Compile (or reuse) the factory and return the closure for `nxt`."""
+        body = "\n".join("        " + ln for ln in self.lines)
+        params = ", ".join(self.params + ["nxt"])
+        src = "def make(%s):\n    def op(X, y):\n%s\n        return nxt\n    return op\n" % (
+            params, body)
+        fac = _FACTORIES.get(src)
+        if fac is None:
+            ns = dict(factory_namespace)
+            exec(compile(src, "<erlpy-op>", "exec"), ns)
+            fac = _FACTORIES[src] = ns["make"]
+        return fac(*self.values, nxt)

@@ -1,0 +1,608 @@
+"""Instruction closures for the interpreter.
+
+build_closure(mod, pc, ins) returns the closure for one specialised
+instruction: f(X, y) -> next pc. Instructions that change the frame, the
+module or the process (calls, returns, allocate, suspending receive) return
+a negative control code instead; the interpreter loop handles those.
+"""
+
+from ..terms import (Atom, NIL, Cons, BitString, Pid, Port, Ref, Fun, ExportFun, Map, A,
+                     ErlangError, compare, eq_exact, TRUE, FALSE, from_seq)
+from ..terms.errors import ERROR, EXIT, THROW
+from ..code.contract import VM, CatchTag, NONVALUE, RawTrace
+from .gen import Shape, factory_namespace
+from . import receive
+from .stacktrace import build_stacktrace
+
+__all__ = ["build_closure", "CONTROL", "C_CALL", "C_CALL_ONLY", "C_CALL_EXT", "C_CALL_EXT_ONLY",
+           "C_RETURN", "C_ALLOCATE", "C_APPLY", "C_APPLY_LAST", "C_CALL_FUN", "C_CALL_FUN2",
+           "C_WAIT", "C_WAIT_TIMEOUT", "arith_slow"]
+
+(C_CALL, C_CALL_ONLY, C_CALL_EXT, C_CALL_EXT_ONLY, C_RETURN, C_ALLOCATE, C_APPLY,
+ C_APPLY_LAST, C_CALL_FUN, C_CALL_FUN2, C_WAIT, C_WAIT_TIMEOUT) = range(-1, -13, -1)
+
+CONTROL = {
+    "call": C_CALL, "call_last": C_CALL_ONLY, "call_only": C_CALL_ONLY,
+    "call_ext": C_CALL_EXT, "call_ext_last": C_CALL_EXT_ONLY, "call_ext_only": C_CALL_EXT_ONLY,
+    "return": C_RETURN, "allocate": C_ALLOCATE, "apply": C_APPLY, "apply_last": C_APPLY_LAST,
+    "call_fun": C_CALL_FUN, "call_fun2": C_CALL_FUN2, "wait": C_WAIT,
+    "wait_timeout": C_WAIT_TIMEOUT,
+}
+
+_INF = float("inf")
+
+
+def _err(reason):
+    return ErlangError(ERROR, reason)
+
+
+def _badarith():
+    return ErlangError(ERROR, A.badarith)
+
+
+def _num(v):
+    t = type(v)
+    return t is int or t is float
+
+
+def _chk(r):
+    if type(r) is float and r - r != 0.0:
+        raise _badarith()
+    return r
+
+
+def arith_slow(op, a, b):
+    """Erlang + - * on anything but two small ints: badarith unless both are numbers."""
+    if not (_num(a) and _num(b)):
+        raise _badarith()
+    try:
+        if op == "+":
+            r = a + b
+        elif op == "-":
+            r = a - b
+        else:
+            r = a * b
+    except OverflowError:
+        raise _badarith()
+    return _chk(r)
+
+
+def _fconv(v):
+    t = type(v)
+    if t is float:
+        return v
+    if t is int:
+        try:
+            return float(v)
+        except OverflowError:
+            raise _badarith()
+    raise _badarith()
+
+
+def _fdiv(a, b):
+    try:
+        return _chk(a / b)
+    except ZeroDivisionError:
+        raise _badarith()
+
+
+def _function_clause(X, arity):
+    e = ErlangError(ERROR, A.function_clause)
+    e.frame_args = from_seq(X[:arity])
+    return e
+
+
+def _catch_value(cls, reason, raw):
+    if cls is THROW:
+        return reason
+    if cls is ERROR:
+        return (A["EXIT"], (reason, build_stacktrace(raw.exc)))
+    return (A["EXIT"], reason)
+
+
+def _raw_raise(cls, reason, raw):
+    if cls is not ERROR and cls is not EXIT and cls is not THROW:
+        raise _err(A.badarg)
+    if type(raw) is RawTrace:
+        old = raw.exc
+        e = ErlangError(cls, reason, list(old.trace), old.etrace)
+        e.located = True
+        raise e
+    raise ErlangError(cls, reason)
+
+
+def _raise_old(trace, value):
+    """The pre-OTP-23 `raise` instruction: class comes from the raw trace."""
+    if type(trace) is RawTrace:
+        _raw_raise(trace.exc.cls, value, trace)
+    raise _err(A.badarg)
+
+
+def _set_element(t, idx, v):
+    return t[:idx] + (v,) + t[idx + 1:]
+
+
+def _select_any(v, table, fail):
+    key = ("float", v) if type(v) is float else v
+    lbl = table.get(key)
+    if lbl is None:
+        return fail
+    # exact match required: 1 must not select 1.0's branch and vice versa (keys differ already)
+    return lbl
+
+
+def _is_fun_arity(f, arity):
+    if type(arity) is not int or arity < 0:
+        raise _err(A.badarg)
+    t = type(f)
+    if t is Fun:
+        return f.entry.arity - len(f.env) == arity
+    if t is ExportFun:
+        return f.arity == arity
+    return False
+
+
+def _badmap(m):
+    return _err((A.badmap, m))
+
+
+def _put_assoc(m, kvs):
+    if type(m) is not Map:
+        raise _badmap(m)
+    return m.put_many([(kvs[i], kvs[i + 1]) for i in range(0, len(kvs), 2)])
+
+
+def _put_exact(m, kvs):
+    if type(m) is not Map:
+        raise _badmap(m)
+    pairs = [(kvs[i], kvs[i + 1]) for i in range(0, len(kvs), 2)]
+    r = m.update_many(pairs)
+    if r is None:
+        for k, _ in pairs:
+            if not m.contains(k):
+                raise _err((A.badkey, k))
+    return r
+
+
+def _send(dest, msg):
+    return VM.send(dest, msg)
+
+
+factory_namespace.update({
+    "Atom": Atom, "NIL": NIL, "Cons": Cons, "BitString": BitString, "Pid": Pid, "Port": Port,
+    "Ref": Ref, "Fun": Fun, "ExportFun": ExportFun, "Map": Map, "ErlangError": ErlangError,
+    "compare": compare, "eq_exact": eq_exact, "TRUE": TRUE, "FALSE": FALSE, "VM": VM,
+    "NONVALUE": NONVALUE, "A": A, "_err": _err, "arith_slow": arith_slow, "_fconv": _fconv,
+    "_fdiv": _fdiv, "_chk": _chk, "_badarith": _badarith, "_function_clause": _function_clause,
+    "_catch_value": _catch_value, "_raw_raise": _raw_raise, "_raise_old": _raise_old,
+    "_set_element": _set_element, "_select_any": _select_any, "_is_fun_arity": _is_fun_arity,
+    "_put_assoc": _put_assoc, "_put_exact": _put_exact, "_send": _send,
+    "build_stacktrace": build_stacktrace, "receive": receive,
+})
+
+_TYPE_TESTS = {
+    "is_integer": "type({v}) is not int",
+    "is_float": "type({v}) is not float",
+    "is_number": "type({v}) is not int and type({v}) is not float",
+    "is_atom": "type({v}) is not Atom",
+    "is_pid": "type({v}) is not Pid",
+    "is_reference": "type({v}) is not Ref",
+    "is_port": "type({v}) is not Port",
+    "is_nil": "{v} is not NIL",
+    "is_binary": "type({v}) is not bytes",
+    "is_list": "{v} is not NIL and type({v}) is not Cons",
+    "is_nonempty_list": "type({v}) is not Cons",
+    "is_tuple": "type({v}) is not tuple",
+    "is_boolean": "{v} is not TRUE and {v} is not FALSE",
+    "is_bitstr": "type({v}) is not bytes and type({v}) is not BitString",
+    "is_map": "type({v}) is not Map",
+    "is_function": "type({v}) is not Fun and type({v}) is not ExportFun",
+}
+
+_NOOP = {"deallocate"}
+
+
+def _constant_closure(value):
+    def op(X, y):
+        return value
+    return op
+
+
+_CONTROL_CLOSURES = {code: _constant_closure(code) for code in set(CONTROL.values())}
+
+
+def build_closure(mod, pc, ins):
+    name = ins[0]
+    nxt = pc + 1
+    code = CONTROL.get(name)
+    if code is not None:
+        return _CONTROL_CLOSURES[code]
+    if name in _NOOP:
+        return _constant_closure(nxt)
+    s = Shape()
+    builder = _BUILDERS.get(name)
+    if builder is not None:
+        builder(s, mod, ins)
+        return s.build(nxt)
+    if name in _TYPE_TESTS:
+        s.line("v = " + s.src(ins[2]))
+        s.line("if %s: return %s" % (_TYPE_TESTS[name].format(v="v"), s.val(ins[1])))
+        return s.build(nxt)
+    if name.startswith("bs_"):
+        from .bits import build_bs
+        return build_bs(s, mod, pc, ins, nxt)
+    raise ValueError("no interpreter closure for %s" % name)
+
+
+# -- builders: each fills a Shape for one instruction -------------------------
+
+def _b_func_info(s, mod, ins):
+    s.line("raise _function_clause(X, %s)" % s.val(ins[3]))
+
+
+def _b_bif(s, mod, ins):
+    _, imp, fail, srcs, dst = ins
+    e = mod.imports[imp]
+    f = e.bif
+    args = ", ".join(s.src(a) for a in srcs)
+    fn = s.val(f if f is not None else _undefined_bif(e))
+    if fail is None:
+        s.line("%s = %s(%s)" % (s.dst(dst), fn, args))
+    else:
+        s.line("try:")
+        s.line("    r = %s(%s)" % (fn, args))
+        s.line("except ErlangError:")
+        s.line("    return %s" % s.val(fail))
+        s.line("%s = r" % s.dst(dst))
+
+
+def _undefined_bif(e):
+    def undefined(*args):
+        raise ErlangError(ERROR, A.undef)
+    return undefined
+
+
+def _b_arith(s, mod, ins):
+    _, op, fail, a, b, dst, imp = ins
+    s.line("a = " + s.src(a))
+    s.line("b = " + s.src(b))
+    s.line("if type(a) is int and type(b) is int:")
+    s.line("    r = a %s b" % op)
+    s.line("else:")
+    if fail is None:
+        s.line("    r = arith_slow(%r, a, b)" % op)
+    else:
+        s.line("    try:")
+        s.line("        r = arith_slow(%r, a, b)" % op)
+        s.line("    except ErlangError:")
+        s.line("        return %s" % s.val(fail))
+    s.line("%s = r" % s.dst(dst))
+
+
+def _b_trim(s, mod, ins):
+    s.line("del y[:%s]" % s.val(ins[1]))
+
+
+def _b_init_yregs(s, mod, ins):
+    for n in ins[1]:
+        s.line("y[%s] = None" % s.val(n))
+
+
+def _b_send(s, mod, ins):
+    s.line("X[0] = _send(X[0], X[1])")
+
+
+def _b_remove_message(s, mod, ins):
+    s.line("receive.remove_message(VM.current)")
+
+
+def _b_timeout(s, mod, ins):
+    s.line("receive.timeout(VM.current)")
+
+
+def _b_loop_rec(s, mod, ins):
+    _, fail, dst = ins
+    s.line("p = VM.current")
+    s.line("mb = p.mbox")
+    s.line("i = p.save")
+    s.line("if i >= len(mb): return %s" % s.val(fail))
+    s.line("%s = mb[i]" % s.dst(dst))
+
+
+def _b_loop_rec_end(s, mod, ins):
+    s.line("VM.current.save += 1")
+    s.line("return %s" % s.val(ins[1]))
+
+
+def _b_recv_marker_reserve(s, mod, ins):
+    s.line("%s = receive.marker_reserve(VM.current)" % s.dst(ins[1]))
+
+
+def _b_recv_marker_bind(s, mod, ins):
+    s.line("receive.marker_bind(VM.current, %s, %s)" % (s.src(ins[1]), s.src(ins[2])))
+
+
+def _b_recv_marker_clear(s, mod, ins):
+    s.line("receive.marker_clear(VM.current, %s)" % s.src(ins[1]))
+
+
+def _b_recv_marker_use(s, mod, ins):
+    s.line("receive.marker_use(VM.current, %s)" % s.src(ins[1]))
+
+
+def _b_is_function2(s, mod, ins):
+    _, fail, f, arity = ins
+    s.line("if not _is_fun_arity(%s, %s): return %s" % (s.src(f), s.src(arity), s.val(fail)))
+
+
+def _b_compare(test):
+    def build(s, mod, ins):
+        _, fail, a, b = ins
+        s.line("a = " + s.src(a))
+        s.line("b = " + s.src(b))
+        s.line(test.format(fail=s.val(fail)))
+    return build
+
+
+_b_is_lt = _b_compare(
+    "if type(a) is int and type(b) is int:\n"
+    "            if a >= b: return {fail}\n"
+    "        elif compare(a, b) >= 0: return {fail}")
+_b_is_ge = _b_compare(
+    "if type(a) is int and type(b) is int:\n"
+    "            if a < b: return {fail}\n"
+    "        elif compare(a, b) < 0: return {fail}")
+_b_is_eq = _b_compare("if a is not b and compare(a, b) != 0: return {fail}")
+_b_is_ne = _b_compare("if a is b or compare(a, b) == 0: return {fail}")
+_b_is_eq_exact = _b_compare("if a is not b and not eq_exact(a, b): return {fail}")
+_b_is_ne_exact = _b_compare("if a is b or eq_exact(a, b): return {fail}")
+
+
+def _b_is_eq_exact_id(s, mod, ins):
+    _, fail, a, c = ins
+    s.line("if %s is not %s: return %s" % (s.src(a), s.val(c), s.val(fail)))
+
+
+def _b_is_ne_exact_id(s, mod, ins):
+    _, fail, a, c = ins
+    s.line("if %s is %s: return %s" % (s.src(a), s.val(c), s.val(fail)))
+
+
+def _gets(s, gets):
+    for idx, dst in gets:
+        s.line("%s = t[%s]" % (s.dst(dst), s.val(idx)))
+
+
+def _b_test_arity(s, mod, ins):
+    _, fail, src, arity, gets = ins
+    s.line("t = " + s.src(src))
+    s.line("if type(t) is not tuple or len(t) != %s: return %s" % (s.val(arity), s.val(fail)))
+    _gets(s, gets)
+
+
+def _b_is_tagged_tuple(s, mod, ins):
+    _, fail, src, arity, tag, gets = ins
+    s.line("t = " + s.src(src))
+    f = s.val(fail)
+    s.line("if type(t) is not tuple or len(t) != %s or t[0] is not %s: return %s" % (
+        s.val(arity), s.val(tag), f))
+    _gets(s, gets)
+
+
+def _b_get_tuple_elements(s, mod, ins):
+    _, src, gets = ins
+    s.line("t = " + s.src(src))
+    _gets(s, gets)
+
+
+def _b_select_val(s, mod, ins):
+    _, src, fail, table, kind = ins
+    s.line("v = " + s.src(src))
+    t, f = s.val(table), s.val(fail)
+    if kind == "atom":
+        s.line("return %s.get(v, %s)" % (t, f))
+    elif kind == "int":
+        s.line("if type(v) is not int: return %s" % f)
+        s.line("return %s.get(v, %s)" % (t, f))
+    else:
+        s.line("return _select_any(v, %s, %s)" % (t, f))
+
+
+def _b_select_tuple_arity(s, mod, ins):
+    _, src, fail, table = ins
+    s.line("v = " + s.src(src))
+    f = s.val(fail)
+    s.line("if type(v) is not tuple: return %s" % f)
+    s.line("return %s.get(len(v), %s)" % (s.val(table), f))
+
+
+def _b_jump(s, mod, ins):
+    s.line("return %s" % s.val(ins[1]))
+
+
+def _b_catch(s, mod, ins):
+    s.line("y[%s] = %s" % (s.val(ins[1]), s.val(CatchTag(mod, ins[2]))))
+
+
+def _b_catch_end(s, mod, ins):
+    s.line("y[%s] = None" % s.val(ins[1]))
+    s.line("if X[0] is NONVALUE: X[0] = _catch_value(X[1], X[2], X[3])")
+
+
+def _b_try_end(s, mod, ins):
+    s.line("y[%s] = None" % s.val(ins[1]))
+
+
+def _b_try_case(s, mod, ins):
+    s.line("y[%s] = None" % s.val(ins[1]))
+    s.line("X[0] = X[1]; X[1] = X[2]; X[2] = X[3]")
+
+
+def _b_raise_reason(tag):
+    def build(s, mod, ins):
+        s.line("raise _err((%s, %s))" % (s.val(A[tag]), s.src(ins[1])))
+    return build
+
+
+def _b_if_end(s, mod, ins):
+    s.line("raise _err(%s)" % s.val(A.if_clause))
+
+
+def _b_raise(s, mod, ins):
+    s.line("_raise_old(%s, %s)" % (s.src(ins[1]), s.src(ins[2])))
+
+
+def _b_raw_raise(s, mod, ins):
+    s.line("_raw_raise(X[0], X[1], X[2])")
+
+
+def _b_build_stacktrace(s, mod, ins):
+    s.line("X[0] = build_stacktrace(X[0].exc)")
+
+
+def _b_move(s, mod, ins):
+    s.line("%s = %s" % (s.dst(ins[2]), s.src(ins[1])))
+
+
+def _b_moves(s, mod, ins):
+    for src, dst in ins[1]:
+        s.line("%s = %s" % (s.dst(dst), s.src(src)))
+
+
+def _b_swap(s, mod, ins):
+    a, b = s.dst(ins[1]), s.dst(ins[2])
+    s.line("%s, %s = %s, %s" % (a, b, b, a))
+
+
+def _b_get_list(s, mod, ins):
+    s.line("c = " + s.src(ins[1]))
+    s.line("%s = c.hd" % s.dst(ins[2]))
+    s.line("%s = c.tl" % s.dst(ins[3]))
+
+
+def _b_get_hd(s, mod, ins):
+    s.line("%s = %s.hd" % (s.dst(ins[2]), s.src(ins[1])))
+
+
+def _b_get_tl(s, mod, ins):
+    s.line("%s = %s.tl" % (s.dst(ins[2]), s.src(ins[1])))
+
+
+def _b_is_nonempty_list_get(s, mod, ins):
+    _, fail, src, hd, tl = ins
+    s.line("c = " + s.src(src))
+    s.line("if type(c) is not Cons: return %s" % s.val(fail))
+    if hd is not None:
+        s.line("%s = c.hd" % s.dst(hd))
+    if tl is not None:
+        s.line("%s = c.tl" % s.dst(tl))
+
+
+def _b_set_tuple_element(s, mod, ins):
+    _, src, treg, idx = ins
+    s.line("%s = _set_element(%s, %s, %s)" % (s.dst(treg), s.src(treg), s.val(idx), s.src(src)))
+
+
+def _b_put_list(s, mod, ins):
+    s.line("%s = Cons(%s, %s)" % (s.dst(ins[3]), s.src(ins[1]), s.src(ins[2])))
+
+
+def _b_put_tuple2(s, mod, ins):
+    elems = [s.src(e) for e in ins[2]]
+    s.line("%s = (%s%s)" % (s.dst(ins[1]), ", ".join(elems), "," if len(elems) == 1 else ""))
+
+
+def _b_make_fun(s, mod, ins):
+    _, idx, dst, srcs = ins
+    env = [s.src(e) for e in srcs]
+    s.line("%s = Fun(%s, (%s%s))" % (s.dst(dst), s.val(mod.funs[idx]), ", ".join(env),
+                                    "," if len(env) == 1 else ""))
+
+
+def _b_fconv(s, mod, ins):
+    s.line("%s = _fconv(%s)" % (s.dst(ins[2]), s.src(ins[1])))
+
+
+def _b_float_op(op):
+    def build(s, mod, ins):
+        _, a, b, dst = ins
+        if op == "/":
+            s.line("%s = _fdiv(%s, %s)" % (s.dst(dst), s.src(a), s.src(b)))
+        else:
+            s.line("r = %s %s %s" % (s.src(a), op, s.src(b)))
+            s.line("if r - r != 0.0: raise _badarith()")
+            s.line("%s = r" % s.dst(dst))
+    return build
+
+
+def _b_fnegate(s, mod, ins):
+    s.line("%s = -%s" % (s.dst(ins[2]), s.src(ins[1])))
+
+
+def _kv_list(s, kvs):
+    return "[%s]" % ", ".join(s.src(e) for e in kvs)
+
+
+def _b_put_map_assoc(s, mod, ins):
+    _, src, dst, kvs = ins
+    s.line("%s = _put_assoc(%s, %s)" % (s.dst(dst), s.src(src), _kv_list(s, kvs)))
+
+
+def _b_put_map_exact(s, mod, ins):
+    _, fail, src, dst, kvs = ins
+    if fail is None:
+        s.line("%s = _put_exact(%s, %s)" % (s.dst(dst), s.src(src), _kv_list(s, kvs)))
+    else:
+        s.line("try:")
+        s.line("    r = _put_exact(%s, %s)" % (s.src(src), _kv_list(s, kvs)))
+        s.line("except ErlangError:")
+        s.line("    return %s" % s.val(fail))
+        s.line("%s = r" % s.dst(dst))
+
+
+def _b_get_map_elements(s, mod, ins):
+    _, fail, src, pairs = ins
+    f = s.val(fail)
+    s.line("m = " + s.src(src))
+    s.line("if type(m) is not Map: return %s" % f)
+    for key, dst in pairs:
+        s.line("v = m.get(%s)" % s.src(key))
+        s.line("if v is None: return %s" % f)
+        s.line("%s = v" % s.dst(dst))
+
+
+def _b_has_map_fields(s, mod, ins):
+    _, fail, src, keys = ins
+    f = s.val(fail)
+    s.line("m = " + s.src(src))
+    s.line("if type(m) is not Map: return %s" % f)
+    for key in keys:
+        s.line("if not m.contains(%s): return %s" % (s.src(key), f))
+
+
+_BUILDERS = {
+    "func_info": _b_func_info, "bif": _b_bif, "arith": _b_arith, "trim": _b_trim,
+    "init_yregs": _b_init_yregs, "send": _b_send, "remove_message": _b_remove_message,
+    "timeout": _b_timeout, "loop_rec": _b_loop_rec, "loop_rec_end": _b_loop_rec_end,
+    "recv_marker_reserve": _b_recv_marker_reserve, "recv_marker_bind": _b_recv_marker_bind,
+    "recv_marker_clear": _b_recv_marker_clear, "recv_marker_use": _b_recv_marker_use,
+    "is_function2": _b_is_function2, "is_lt": _b_is_lt, "is_ge": _b_is_ge, "is_eq": _b_is_eq,
+    "is_ne": _b_is_ne, "is_eq_exact": _b_is_eq_exact, "is_ne_exact": _b_is_ne_exact,
+    "is_eq_exact_id": _b_is_eq_exact_id, "is_ne_exact_id": _b_is_ne_exact_id,
+    "test_arity": _b_test_arity, "is_tagged_tuple": _b_is_tagged_tuple,
+    "get_tuple_elements": _b_get_tuple_elements, "select_val": _b_select_val,
+    "select_tuple_arity": _b_select_tuple_arity, "jump": _b_jump, "catch": _b_catch,
+    "try": _b_catch, "catch_end": _b_catch_end, "try_end": _b_try_end,
+    "try_case": _b_try_case, "try_case_end": _b_raise_reason("try_clause"),
+    "badmatch": _b_raise_reason("badmatch"), "case_end": _b_raise_reason("case_clause"),
+    "badrecord": _b_raise_reason("badrecord"), "if_end": _b_if_end, "raise": _b_raise,
+    "raw_raise": _b_raw_raise, "build_stacktrace": _b_build_stacktrace, "move": _b_move,
+    "moves": _b_moves, "swap": _b_swap, "get_list": _b_get_list, "get_hd": _b_get_hd,
+    "get_tl": _b_get_tl, "is_nonempty_list_get": _b_is_nonempty_list_get,
+    "set_tuple_element": _b_set_tuple_element, "put_list": _b_put_list,
+    "put_tuple2": _b_put_tuple2, "make_fun": _b_make_fun, "fconv": _b_fconv,
+    "fadd": _b_float_op("+"), "fsub": _b_float_op("-"), "fmul": _b_float_op("*"),
+    "fdiv": _b_float_op("/"), "fnegate": _b_fnegate, "put_map_assoc": _b_put_map_assoc,
+    "put_map_exact": _b_put_map_exact, "get_map_elements": _b_get_map_elements,
+    "has_map_fields": _b_has_map_fields,
+}
