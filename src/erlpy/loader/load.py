@@ -48,7 +48,18 @@ def decode(bf):
 
 
 def prepare(data):
-    """Parse and specialise a .beam binary. Raises BadBeam on malformed input."""
+    """Parse and specialise a .beam binary. Raises BadBeam on malformed input:
+    whatever goes wrong while reading a corrupt file means "badfile"."""
+    try:
+        return _prepare(data)
+    except BadBeam:
+        raise
+    except (BadCode, ValueError, TypeError, IndexError, KeyError, AttributeError,
+            OverflowError, UnicodeError, RecursionError, MemoryError) as e:
+        raise BadBeam("%s: %s" % (type(e).__name__, e))
+
+
+def _prepare(data):
     bf = read_beam(data)
     generic = decode(bf)
     pm = PreparedModule()
@@ -63,8 +74,5 @@ def prepare(data):
     pm.literals = bf.literals
     pm.strings = bf.strings
     pm.types = bf.types
-    try:
-        transform(pm, generic, bf)
-    except (IndexError, KeyError, TypeError, ValueError) as e:
-        raise BadBeam("bad code: %s" % e)
+    transform(pm, generic, bf)
     return pm

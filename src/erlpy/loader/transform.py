@@ -423,6 +423,10 @@ def transform(pm, generic, bf):
             emit(("has_map_fields", _lbl(args[0]), _reg(args[1]),
                   [_reg(s) for s in _list(args[2])]))
             continue
+        if name in _OLD_BS_START:
+            i, ins = _old_construction(name, args, generic, i)
+            emit(ins)
+            continue
         if name.startswith("bs_"):
             emit(_bs(name, args))
             continue
@@ -478,6 +482,53 @@ def _tuple_gets(generic, i, src):
         if d == src:
             break
     return i, gets
+
+
+_OLD_BS_START = ("bs_init2", "bs_init_bits", "bs_append", "bs_private_append")
+_OLD_BS_PUT = {"bs_put_integer": "integer", "bs_put_binary": "binary", "bs_put_float": "float",
+               "bs_put_utf8": "utf8", "bs_put_utf16": "utf16", "bs_put_utf32": "utf32",
+               "bs_put_string": "string"}
+
+
+def _old_construction(name, args, generic, i):
+    """Fuse bs_init2/bs_init_bits/bs_append/bs_private_append and the bs_put_*
+    instructions that fill the binary (pre-OTP 25 code) into one bs_create_bin,
+    so the binary is built in one go and stored in its destination at the end."""
+    segs = []
+    if name in ("bs_init2", "bs_init_bits"):
+        fail, dst = _lbl(args[0]), _dst(args[5])
+    elif name == "bs_append":
+        fail, dst = _lbl(args[0]), _dst(args[7])
+        segs.append([("c", A.append), ("c", 1), ("c", _num(args[4])), ("c", 0),
+                     _reg(args[5]), ("c", A.all)])
+    else:
+        fail, dst = _lbl(args[0]), _dst(args[5])
+        segs.append([("c", A.private_append), ("c", 1), ("c", _num(args[2])), ("c", 0),
+                     _reg(args[3]), ("c", A.all)])
+    n = len(generic)
+    while i < n:
+        nxt, a = generic[i]
+        if nxt == "line":
+            i += 1
+            continue
+        kind = _OLD_BS_PUT.get(nxt)
+        if kind is None:
+            break
+        i += 1
+        segno = len(segs) + 1
+        if kind == "string":
+            segs.append([("c", A.string), ("c", segno), ("c", 8), ("c", 0),
+                         ("c", _num(a[1])), ("c", _num(a[0]))])
+        elif kind.startswith("utf"):
+            segs.append([("c", A[kind]), ("c", segno), ("c", 0), ("c", _num(a[1])),
+                         _reg(a[2]), ("c", A.undefined)])
+        else:
+            size = a[1]
+            size = ("c", A.all) if size[0] == "c" and size[1] is A.all else _reg(size)
+            segs.append([("c", A[kind]), ("c", segno), ("c", _num(a[2])), ("c", _num(a[3])),
+                         _reg(a[4]), size])
+    flat = [op for seg in segs for op in seg]
+    return i, ("bs_create_bin", fail, 0, 0, 1, dst, flat)
 
 
 def _bs(name, args):
