@@ -18,7 +18,7 @@ __all__ = ["ErlangVM", "otp_root", "otp_lib_dirs"]
 # Modules whose BIFs must be registered before the VM starts.
 _BIF_MODULES = [
     "processes", "system", "ports", "erlang_terms", "lists", "math", "unicode", "numbers",
-    "binary", "maps", "ets", "etf", "atomics",
+    "binary", "maps", "ets", "etf", "atomics", "misc",
 ]
 
 _PRELOADED = ["erlang", "erts_internal", "init", "erl_prim_loader", "prim_file", "zlib",

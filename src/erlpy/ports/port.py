@@ -158,6 +158,7 @@ class PortTable:
         self.drivers = {}
         runtime.ports = self
         runtime.io_wait = self.io_wait
+        runtime.io_poll = self.poll
 
     def open(self, name, driver_cls, owner, *args):
         self._next += 1

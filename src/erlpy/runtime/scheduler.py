@@ -68,6 +68,7 @@ class Runtime:
         self.halted = None         # exit status once erlang:halt has run
         self.exit_hooks = []       # fn(pid, reason) run when a process exits (ETS...)
         self.io_wait = None        # fn(timeout_seconds) -> waits for port I/O; set by ports
+        self.io_poll = None        # fn() -> handles ready port I/O without blocking
         self.internal_errors = 0
         self.current = None
         self.start_ms = now_ms()
@@ -371,6 +372,7 @@ class Runtime:
         """Run until erlang:halt; returns the exit status."""
         runq = self.runq
         timers = self.timers
+        slices = 0
         while self.halted is None:
             if timers.heap:
                 timers.fire_due()
@@ -378,6 +380,9 @@ class Runtime:
                 p = runq.popleft()
                 if p.status == RUNNABLE:
                     self.run_process(p)
+                slices += 1
+                if slices & 63 == 0 and self.io_poll is not None:
+                    self.io_poll()
                 continue
             self._idle()
         return self.halted
