@@ -16,7 +16,7 @@ from ..terms import (A, atom, Atom, Pid, NIL, Cons, estr, from_seq, format_term,
 from ..code.contract import VM, Halt
 from ..emu.interp import call_export
 
-__all__ = ["boot"]
+__all__ = ["boot", "start"]
 
 _INIT = A.init
 
@@ -147,12 +147,12 @@ def _commands(code, commands):
     return steps
 
 
-def boot(vm, flags, commands, plain):
-    """Start init and the boot process; returns the exit status after the
-    scheduler stops."""
+def start(vm, flags=(), commands=(), plain=()):
+    """Start init and the boot process (which runs `commands`); the
+    scheduler runs them once vm.run() or vm.call() drives it."""
     rt = vm.runtime
     vm.preload()
-    init_state = _Init(vm, flags, plain)
+    init_state = _Init(vm, list(flags), list(plain))
     init_proc = rt.spawn_native(init_state.handle, name=_INIT)
     code = vm.code
     steps = [(_step_trap_exit, None),
@@ -171,6 +171,11 @@ def boot(vm, flags, commands, plain):
     boot_proc.monitored_by[ref] = (init_proc.pid, boot_proc.pid)
     init_state.boot_ref = ref
     rt.crash_reporter = _crash_reporter(rt)
+
+
+def boot(vm, flags, commands, plain):
+    """Boot and run until the VM halts; returns the exit status."""
+    start(vm, flags, commands, plain)
     return vm.run()
 
 

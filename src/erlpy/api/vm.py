@@ -13,7 +13,19 @@ from ..bifs import registry
 from ..runtime.scheduler import Runtime
 from ..ports.port import PortTable
 
-__all__ = ["ErlangVM", "otp_root", "otp_lib_dirs"]
+__all__ = ["ErlangVM", "ProcessExit", "otp_root", "otp_lib_dirs"]
+
+
+class ProcessExit(Exception):
+    """The Erlang process running a call exited instead of returning."""
+
+    def __init__(self, reason):
+        Exception.__init__(self, reason)
+        self.reason = reason
+
+    def __str__(self):
+        from ..terms import format_term
+        return "process exited: " + format_term(self.reason)
 
 # Modules whose BIFs must be registered before the VM starts.
 _BIF_MODULES = [
@@ -149,6 +161,42 @@ class ErlangVM:
                 self.load_file(path)
                 self.runtime.preloaded.append(atom(name))
         self.ensure_loaded(atom("error_handler"))
+
+    def start(self):
+        """Boot for embedding: init, the logger and `user` (standard I/O), so
+        that call() can run any OTP code. Returns self."""
+        from .minimal_boot import start
+        start(self, [(atom("noshell"), [])])
+        from ..terms import A
+        self.runtime.run(until=lambda: A.user in self.runtime.registry)
+        return self
+
+    def call(self, module, function, args=()):
+        """Run module:function(*args) in a new Erlang process and return its
+        result (a term); raises ProcessExit if the process exits instead."""
+        from ..terms import atom as _atom
+        m = module if isinstance(module, Atom) else _atom(module)
+        f = function if isinstance(function, Atom) else _atom(function)
+        rt = self.runtime
+        box = {}
+
+        def returned(v, st):
+            box["value"] = v
+            return v
+
+        def exited(ref, reason):
+            box.setdefault("exit", reason)
+
+        p, _ = rt.spawn(self.code.export(m, f, len(args)), list(args))
+        p.stack.insert(0, (returned, None))
+        user = rt.registry.get(_atom("user"))
+        if user is not None:
+            p.group_leader = user
+        p.monitored_by[rt.make_ref()] = ((exited,), p.pid)
+        rt.run(until=lambda: "exit" in box)
+        if "value" in box:
+            return box["value"]
+        raise ProcessExit(box["exit"])
 
     def run(self):
         """Run the scheduler until halt; returns the exit status."""

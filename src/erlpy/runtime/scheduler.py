@@ -368,12 +368,15 @@ class Runtime:
             raise Exit(raise_for_current)
 
     # -- the scheduler ---------------------------------------------------------------
-    def run(self):
-        """Run until erlang:halt; returns the exit status."""
+    def run(self, until=None):
+        """Run until erlang:halt (returns the exit status) or until `until()`
+        is true (returns None). Waits when nothing is runnable."""
         runq = self.runq
         timers = self.timers
         slices = 0
         while self.halted is None:
+            if until is not None and until():
+                return None
             if timers.heap:
                 timers.fire_due()
             if runq:
@@ -384,6 +387,8 @@ class Runtime:
                 if slices & 63 == 0 and self.io_poll is not None:
                     self.io_poll()
                 continue
+            if until is not None and not timers.heap and self.io_wait is None:
+                raise RuntimeError("deadlock: no process can run and nothing will wake one")
             self._idle()
         return self.halted
 
