@@ -338,6 +338,7 @@ def _locate(exc, mod, pc, stack, bifcall, X, y):
     if not exc.located:
         exc.located = True
         ins = mod.code[pc]
+        n = len(exc.trace)
         if bifcall is not None and bifcall[2] == pc:
             be, bargs, _ = bifcall
             if be.bif_frame:
@@ -348,7 +349,11 @@ def _locate(exc, mod, pc, stack, bifcall, X, y):
                 bif_frame(exc, be, [_read(a, X, y) for a in ins[3]])
         elif ins[0] == "send":
             bif_frame(exc, VM.code.export(A.erlang, A.send, 2), [X[0], X[1]])
-        add_frame(exc, mod.mfa_at(pc), exc.frame_args, mod.location_at(pc))
+        loc = mod.location_at(pc)
+        if exc.error_info is not None and len(exc.trace) == n:
+            # an instruction's own error (bs_create_bin...): the cause goes in this frame
+            loc = loc + [("error_info", exc.error_info)]
+        add_frame(exc, mod.mfa_at(pc), exc.frame_args, loc)
     else:
         add_frame(exc, mod.mfa_at(pc), None, mod.location_at(pc))
     for m, rpc, _ in reversed(stack):
