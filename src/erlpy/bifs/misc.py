@@ -226,16 +226,38 @@ def nodes2(kind, opts):
     return NIL
 
 
+@bif("erlang", "alias", 0)
+def alias0():
+    return alias([])
+
+
 @bif("erlang", "alias", 1)
 def alias(opts):
-    return _rt().make_ref()
+    mode = A.explicit_unalias
+    try:
+        items = to_pylist(opts) if opts is not NIL else []
+    except NotAList:
+        raise badarg()
+    for o in items:
+        if o is A.explicit_unalias or o is A.reply:
+            mode = A.explicit_unalias if o is A.explicit_unalias else A.reply_demonitor
+        else:
+            raise badarg()
+    rt = _rt()
+    ref = rt.make_ref()
+    rt.add_alias(VM.current, ref, mode)
+    return ref
 
 
 @bif("erlang", "unalias", 1)
 def unalias(ref):
     if type(ref) is not Ref:
         raise badarg()
-    return FALSE
+    rt = _rt()
+    a = rt.aliases.get(ref)
+    if a is None or a[0] != VM.current.pid:
+        return FALSE
+    return boolean(rt.remove_alias(ref))
 
 
 @bif("erlang", "spawn_request_abandon", 1)

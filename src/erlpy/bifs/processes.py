@@ -248,12 +248,21 @@ def monitor2(kind, item):
     return _monitor(kind, item)
 
 
+_ALIAS_MODES = (A.explicit_unalias, A.demonitor, A.reply_demonitor)
+
+
 @bif("erlang", "monitor", 3)
 def monitor3(kind, item, opts):
+    mode = None
     for o in _pylist(opts):
-        if not (type(o) is tuple and len(o) == 2 and o[0] in (A.alias, A.tag)):
+        if type(o) is tuple and len(o) == 2 and o[0] is A.alias and o[1] in _ALIAS_MODES:
+            mode = o[1]
+        elif not (type(o) is tuple and len(o) == 2 and o[0] is A.tag):
             raise badarg()
-    return _monitor(kind, item)
+    ref = _monitor(kind, item)
+    if mode is not None:
+        _rt().add_alias(VM.current, ref, mode)
+    return ref
 
 
 @bif("erlang", "demonitor", 1)

@@ -185,14 +185,9 @@ def _run(mod, npc, stack, y):
                     npc = pc + 1
                     continue
                 if npc == C_CALL_ONLY:
-                    npc = ins[2]
-                    y = None
-                    r = vm.reds - 1
-                    vm.reds = r
-                    if r <= 0:
-                        TMP.append((resume, (mod, npc, stack, None, tuple(X[:ins[1]]))))
-                        raise PREEMPT
-                    continue
+                    # the closure jumps directly; we get here when the slice is over
+                    TMP.append((resume, (mod, ins[2], stack, None, tuple(X[:ins[1]]))))
+                    raise PREEMPT
                 # -- calls through export entries and funs ---------------------
                 if npc == C_CALL_EXT or npc == C_CALL_EXT_ONLY:
                     e = imports[ins[2]]
@@ -221,21 +216,17 @@ def _run(mod, npc, stack, y):
                     e = vm.code.export(m, f, n)
                     tail = npc == C_APPLY_LAST
                 elif npc == C_WAIT:
-                    p = vm.current
-                    npc = ins[1]
-                    if p.save < len(p.mbox):
-                        continue
-                    TMP.append((resume, (mod, npc, stack, y, ())))
+                    # nothing can arrive between the failed loop_rec and here
+                    TMP.append((resume, (mod, ins[1], stack, y, ())))
                     raise WAIT
                 elif npc == C_WAIT_TIMEOUT:
+                    # resumed at the label after a message or the timeout: the
+                    # receive loop comes back here and sees timed_out
                     p = vm.current
                     if p.timed_out:
                         p.timed_out = False
                         p.receive_timer = None
                         npc = pc + 1
-                        continue
-                    if p.save < len(p.mbox):
-                        npc = ins[1]
                         continue
                     t = _read(ins[2], X, y)
                     if t is not _INFINITY:
@@ -246,7 +237,7 @@ def _run(mod, npc, stack, y):
                             continue
                         if p.receive_timer is None:
                             p.start_receive_timer(t)
-                    TMP.append((resume, (mod, pc, stack, y, ())))
+                    TMP.append((resume, (mod, ins[1], stack, y, ())))
                     raise WAIT
                 else:
                     raise SystemError("bad control code %d at %s:%d" % (npc, mod.name, pc))

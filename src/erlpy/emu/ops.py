@@ -215,7 +215,7 @@ def build_closure(mod, pc, ins):
     name = ins[0]
     nxt = pc + 1
     code = CONTROL.get(name)
-    if code is not None:
+    if code is not None and name not in _BUILDERS:
         return _CONTROL_CLOSURES[code]
     if name in _NOOP:
         return _constant_closure(nxt)
@@ -361,6 +361,27 @@ _b_is_ne_exact = _b_compare("if a is b or eq_exact(a, b): return {fail}")
 def _b_is_eq_exact_id(s, mod, ins):
     _, fail, a, c = ins
     s.line("if %s is not %s: return %s" % (s.src(a), s.val(c), s.val(fail)))
+
+
+def _b_is_eq_exact_int(s, mod, ins):
+    _, fail, a, c = ins
+    s.line("v = " + s.src(a))
+    s.line("if v != %s or type(v) is not int: return %s" % (s.val(c), s.val(fail)))
+
+
+def _b_is_ne_exact_int(s, mod, ins):
+    _, fail, a, c = ins
+    s.line("v = " + s.src(a))
+    s.line("if v == %s and type(v) is int: return %s" % (s.val(c), s.val(fail)))
+
+
+def _b_local_tail_call(s, mod, ins):
+    """call_only/call_last to a local function: a jump, unless the slice is
+    used up; then the interpreter's slow path preempts."""
+    s.line("r = VM.reds - 1")
+    s.line("VM.reds = r")
+    s.line("if r > 0: return %s" % s.val(ins[2]))
+    s.line("return %s" % s.val(C_CALL_ONLY))
 
 
 def _b_is_ne_exact_id(s, mod, ins):
@@ -589,6 +610,8 @@ _BUILDERS = {
     "is_function2": _b_is_function2, "is_lt": _b_is_lt, "is_ge": _b_is_ge, "is_eq": _b_is_eq,
     "is_ne": _b_is_ne, "is_eq_exact": _b_is_eq_exact, "is_ne_exact": _b_is_ne_exact,
     "is_eq_exact_id": _b_is_eq_exact_id, "is_ne_exact_id": _b_is_ne_exact_id,
+    "is_eq_exact_int": _b_is_eq_exact_int, "is_ne_exact_int": _b_is_ne_exact_int,
+    "call_only": _b_local_tail_call, "call_last": _b_local_tail_call,
     "test_arity": _b_test_arity, "is_tagged_tuple": _b_is_tagged_tuple,
     "get_tuple_elements": _b_get_tuple_elements, "select_val": _b_select_val,
     "select_tuple_arity": _b_select_tuple_arity, "jump": _b_jump, "catch": _b_catch,

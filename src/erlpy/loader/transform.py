@@ -39,6 +39,7 @@ is_<type> fail src  (integer float number atom pid reference port nil binary lis
 is_function2 fail src arity
 is_lt/is_ge/is_eq/is_ne/is_eq_exact/is_ne_exact fail a b
 is_eq_exact_id / is_ne_exact_id fail src const   (atom or [] constant: identity)
+is_eq_exact_int / is_ne_exact_int fail src int   (integer constant)
 test_arity fail src n [(i, dst)...] / is_tagged_tuple fail src n atom [(i, dst)...]
 select_val src fail table kind / select_tuple_arity src fail table / jump label
 catch y label / catch_end y / try y label / try_end y / try_case y / try_case_end src
@@ -275,6 +276,11 @@ def transform(pm, generic, bf):
                     a, b = b, a
                 if _is_imm_id(b):
                     emit((name + "_id", fail, a, b[1]))
+                    continue
+                if a[0] == "c" and type(a[1]) is int and b[0] != "c":
+                    a, b = b, a
+                if b[0] == "c" and type(b[1]) is int:
+                    emit((name + "_int", fail, a, b[1]))
                     continue
             emit((name, fail, a, b))
             continue

@@ -22,7 +22,23 @@ class FdDriver:
         except OSError:
             return
         self.reading = True
-        self.port.table.watch(self.fd_in, self._readable)
+        try:
+            self.port.table.watch(self.fd_in, self._readable)
+            self.polled = False
+        except (PermissionError, ValueError, OSError):
+            # a regular file or /dev/null: always readable, so read it as the
+            # scheduler goes instead of waiting in the selector
+            self.polled = True
+            self._schedule()
+
+    def _schedule(self):
+        self.port.table.runtime.timers.add(0, self._poll)
+
+    def _poll(self):
+        if self.reading:
+            self._readable()
+            if self.reading:
+                self._schedule()
 
     def _readable(self):
         try:
@@ -40,7 +56,8 @@ class FdDriver:
     def _stop_reading(self):
         if self.reading:
             self.reading = False
-            self.port.table.unwatch(self.fd_in)
+            if not self.polled:
+                self.port.table.unwatch(self.fd_in)
 
     def command(self, data):
         view = memoryview(data)

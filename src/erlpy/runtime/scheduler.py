@@ -38,6 +38,8 @@ _EXIT_TAG = A["EXIT"]
 _DOWN = A["DOWN"]
 _PROCESS = A.process
 _NOCATCH = A.nocatch
+_REPLY_DEMONITOR = A.reply_demonitor
+_DEMONITOR = A.demonitor
 
 
 def _native_loop(v, handler):
@@ -67,6 +69,7 @@ class Runtime:
         self._unique = 0
         self.halted = None         # exit status once erlang:halt has run
         self.exit_hooks = []       # fn(pid, reason) run when a process exits (ETS...)
+        self.aliases = {}          # Ref -> (owner pid, mode): process aliases (OTP 24)
         self.io_wait = None        # fn(timeout_seconds) -> waits for port I/O; set by ports
         self.io_poll = None        # fn() -> handles ready port I/O without blocking
         self.internal_errors = 0
@@ -198,7 +201,16 @@ class Runtime:
                 port.command_message(VM.current.pid if VM.current else None, msg)
             return msg
         if t is Ref:
-            return msg  # aliases: not supported as send destinations yet; dropped like a dead one
+            a = self.aliases.get(dest)
+            if a is not None:
+                pid, mode = a
+                p = self.process(pid)
+                if p is not None:
+                    if mode is _REPLY_DEMONITOR:
+                        self.remove_alias(dest)
+                        self.demonitor(p, dest)
+                    self.deliver(p, msg)
+            return msg
         raise ErlangError(ERROR, A.badarg)
 
     def send_remote(self, dest, msg):
@@ -266,8 +278,25 @@ class Runtime:
         q.monitored_by[ref] = (p.pid, obj)
         return ref
 
+    def add_alias(self, p, ref, mode):
+        self.aliases[ref] = (p.pid, mode)
+        if p.alias_refs is None:
+            p.alias_refs = set()
+        p.alias_refs.add(ref)
+
+    def remove_alias(self, ref):
+        a = self.aliases.pop(ref, None)
+        if a is not None:
+            p = self.process(a[0])
+            if p is not None and p.alias_refs:
+                p.alias_refs.discard(ref)
+        return a is not None
+
     def demonitor(self, p, ref):
         """Remove a monitor held by p; returns True if it was active."""
+        a = self.aliases.get(ref)
+        if a is not None and a[1] is not A.explicit_unalias:
+            self.remove_alias(ref)
         m = p.monitors.pop(ref, None)
         if m is None:
             return False
@@ -321,6 +350,10 @@ class Runtime:
             if p.registered_name is not None:
                 self.registry.pop(p.registered_name, None)
                 p.registered_name = None
+            if p.alias_refs:
+                for ref in p.alias_refs:
+                    self.aliases.pop(ref, None)
+                p.alias_refs = None
             pid = p.pid
             for hook in self.exit_hooks:
                 hook(pid, reason)
@@ -336,6 +369,9 @@ class Runtime:
                 w = self.process(watcher) if type(watcher) is Pid else None
                 if w is not None:
                     w.monitors.pop(ref, None)
+                    a = self.aliases.get(ref)
+                    if a is not None and a[1] is not A.explicit_unalias:
+                        self.remove_alias(ref)
                     self.deliver(w, (_DOWN, ref, _PROCESS, obj, reason))
                 elif type(watcher) is tuple:
                     watcher[0](ref, reason)   # a Python-side watcher (the API)
@@ -424,7 +460,7 @@ class Runtime:
             TMP.clear()
             p.value = None
             if p.status == RUNNING:
-                if u is WAIT and p.save >= len(p.mbox) and not p.timed_out:
+                if u is WAIT and not p.timed_out:
                     p.status = WAITING
                 else:
                     p.status = RUNNABLE
