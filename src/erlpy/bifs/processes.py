@@ -184,8 +184,9 @@ def _valid_stacktrace(st):
 
 @bif("erlang", "raise", 3, frame=False)
 def raise3(cls, reason, stacktrace):
+    """Like BEAM, a bad class or stack trace makes raise/3 *return* badarg."""
     if cls is not ERROR and cls is not EXIT and cls is not THROW:
-        raise badarg()
+        return A.badarg
     from ..code.contract import RawTrace
     if type(stacktrace) is RawTrace:
         old = stacktrace.exc
@@ -193,7 +194,7 @@ def raise3(cls, reason, stacktrace):
         e.located = True
         raise e
     if not _valid_stacktrace(stacktrace):
-        raise badarg()
+        return A.badarg
     e = ErlangError(cls, reason, etrace=stacktrace)
     e.located = True
     raise e
