@@ -40,6 +40,9 @@ _PRELOADED = ["erlang", "erts_internal", "init", "erl_prim_loader", "prim_file",
               "prim_zip"]
 
 
+_EAGER = ["erlang", "erts_internal", "init", "error_handler"]
+
+
 def otp_root():
     return os.environ.get("ERLPY_OTP_ROOT", "/usr/lib/erlang")
 
@@ -152,15 +155,13 @@ class ErlangVM:
         return mod
 
     def preload(self):
-        """Load the preloaded modules of erts, as beam.smp does at start-up."""
-        for name in _PRELOADED:
-            if self.erts_ebin is None:
-                break
-            path = os.path.join(self.erts_ebin, name + ".beam")
-            if os.path.isfile(path):
-                self.load_file(path)
-                self.runtime.preloaded.append(atom(name))
-        self.ensure_loaded(atom("error_handler"))
+        """Load the modules every process needs from the start (erlang,
+        erts_internal, init, error_handler). The other modules beam.smp
+        preloads are on the code path and load on first use, which keeps
+        start-up short; erlang:pre_loaded/0 still lists them all."""
+        self.runtime.preloaded = [atom(n) for n in _PRELOADED]
+        for name in _EAGER:
+            self.ensure_loaded(atom(name))
 
     def start(self):
         """Boot for embedding: init, the logger and `user` (standard I/O), so
