@@ -8,6 +8,7 @@ nothing, in which case the engines go through error_handler as BEAM does.
 
 from ..terms import atom, Atom, ExportFun, Fun, A
 from ..loader.load import prepare, BadBeam
+from ..loader import cache
 
 __all__ = ["Export", "Module", "FunEntry", "CodeTable", "BadBeam"]
 
@@ -133,8 +134,14 @@ class CodeTable:
         return e
 
     def prepare(self, data):
-        """Parse and specialise; BadBeam on malformed input."""
-        return prepare(data)
+        """Parse and specialise (or take it from the prepared-code cache);
+        BadBeam on malformed input."""
+        k = cache.key(data)
+        pm = cache.load(k)
+        if pm is None:
+            pm = prepare(data)
+            cache.store(k, pm)
+        return pm
 
     def install(self, pm, beam_bytes=None):
         """Make a prepared module the current version. The previous current

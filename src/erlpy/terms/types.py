@@ -160,6 +160,9 @@ class Fun:
     def arity(self):
         return self.entry.arity - len(self.env)
 
+    def __reduce__(self):
+        raise TypeError("a fun is bound to loaded code and cannot be pickled")
+
     def __repr__(self):
         e = self.entry
         return "#Fun<%s.%d.%d>" % (e.module.name, e.index, e.old_uniq)
@@ -186,3 +189,6 @@ class ExportFun:
 
     def __repr__(self):
         return "fun %s:%s/%d" % (self.module.name, self.function.name, self.arity)
+
+    def __reduce__(self):
+        return (ExportFun, (self.module, self.function, self.arity))
