@@ -171,62 +171,47 @@ def _rank_of(t):
 
 
 def compare_keys(a, b):
-    """Map-key order: term order, but an integer sorts before an equal float,
-    and this holds deep inside tuples/lists too (exact order)."""
-    c = compare(a, b)
-    if c:
-        return c
-    if eq_exact(a, b):
-        return 0
-    return _exact_tiebreak(a, b)
-
-
-def _exact_tiebreak(a, b):
-    """a == b but not a =:= b: order them the way exact term order does."""
+    """Map-key order (BEAM's exact term order): term order, except that every
+    integer sorts before every float, at any depth, so 2 < 1.5 and
+    {1, 2.0} < {1.0, 1}."""
     while True:
-        ta, tb = type(a), type(b)
+        ta = type(a)
+        tb = type(b)
+        if ta is int and tb is float:
+            return -1
+        if ta is float and tb is int:
+            return 1
         if ta is not tb:
-            # one is int, other float (only numbers can be == across types)
-            return -1 if ta is int else 1
-        if ta is float or ta is int:
-            return 0
+            return compare(a, b)
         if ta is tuple:
+            la, lb = len(a), len(b)
+            if la != lb:
+                return -1 if la < lb else 1
             for x, y in zip(a, b):
-                if not eq_exact(x, y):
-                    a, b = x, y
-                    break
-            else:
-                return 0
-            continue
+                c = compare_keys(x, y)
+                if c:
+                    return c
+            return 0
         if ta is Cons:
             while type(a) is Cons and type(b) is Cons:
-                if not eq_exact(a.hd, b.hd):
-                    a, b = a.hd, b.hd
-                    break
+                c = compare_keys(a.hd, b.hd)
+                if c:
+                    return c
                 a, b = a.tl, b.tl
-            else:
-                continue
             continue
         if ta is Map:
-            ka, kb = a.sorted_keys(), b.sorted_keys()
-            for x, y in zip(ka, kb):
-                if not eq_exact(x, y):
-                    return compare_keys(x, y)
-            for k in ka:
-                va, vb = a.get(k), b.get(k)
-                if not eq_exact(va, vb):
-                    a, b = va, vb
-                    break
-            else:
-                return 0
-            continue
+            return _map_cmp(a, b, compare_keys)
         if ta is Fun:
+            c = _fun_cmp(a, b)
+            if c is not None:
+                return c
             a, b = a.env, b.env
             continue
-        return 0
+        return compare(a, b)
 
 
-def _map_cmp(a, b):
+def _map_cmp(a, b, value_cmp=None):
+    """Maps: by size, then keys in map-key order, then values in key order."""
     la, lb = a.size(), b.size()
     if la != lb:
         return -1 if la < lb else 1
@@ -235,8 +220,9 @@ def _map_cmp(a, b):
         c = compare_keys(x, y)
         if c:
             return c
+    cmp = value_cmp or compare
     for k in ka:
-        c = compare(a.get(k), b.get(k))
+        c = cmp(a.get(k), b.get(k))
         if c:
             return c
     return 0
