@@ -29,7 +29,7 @@ class ProcessExit(Exception):
 
 # Modules whose BIFs must be registered before the VM starts.
 _BIF_MODULES = [
-    "processes", "system", "ports", "erlang_terms", "lists", "math", "unicode", "numbers",
+    "processes", "system", "ports", "core", "erlang_terms", "lists", "math", "unicode", "numbers",
     "binary", "maps", "ets", "etf", "atomics", "misc",
 ]
 
@@ -79,6 +79,8 @@ class ErlangVM:
         self.runtime = Runtime(self.code)
         self.ports = PortTable(self.runtime)
         self.runtime.vm = self
+        from ..runtime import ets
+        self.runtime.exit_hooks.append(ets.process_exited)
         libs = otp_lib_dirs()
         self.erts_ebin = libs.get("erts")
         self.code_path = list(code_path)

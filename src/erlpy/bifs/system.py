@@ -396,7 +396,8 @@ def _sysinfo(item):
         if n == "ets_limit":
             return 8192
         if n == "ets_count":
-            return 0
+            from ..runtime.ets import REGISTRY
+            return len(REGISTRY.tables)
         if n == "emu_flavor":
             return A.jit if getattr(rt, "engine", "emu") == "jit" else A.emu
         if n == "emu_type":
