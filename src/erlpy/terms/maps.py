@@ -1,79 +1,517 @@
-"""Erlang maps: immutable, keys compared with =:=.
+"""Erlang maps: immutable values whose keys are compared with =:= (1 and 1.0
+are two keys).
 
-A map keeps a Python dict from hkey(key) to value, plus the original keys
-for the few keys whose hkey is not the key itself (floats, lists, tuples
-holding them...). Updates copy the dict; maps are never mutated after they
-are handed out. Iteration order: small maps (<= 32 keys) in map-key order
-like BEAM's flatmaps; larger maps in the same sorted order (BEAM uses hash
-order there, which programs must not depend on).
+As in BEAM, a map has one of two shapes, chosen by its size alone:
+
+- up to 32 keys ("flat"): a dict from hkey(key) to value, plus the original
+  key for the few keys whose hkey is another object (floats, lists, tuples
+  holding them...). An update copies the dict: at most 32 entries.
+- more than 32 keys ("tree"): a persistent hash trie of 32-slot nodes keyed
+  by a scrambled Python hash of hkey(key). put and remove copy the nodes on
+  one path (O(log n)) and share all the rest with the map they came from.
+
+Iteration order is BEAM's. Flat maps iterate in map-key order (term order,
+an integer before an equal float). BEAM iterates bigger maps in the order of
+its own hash trie, which rests on its per-VM term hash
+(`hashing.internal_hash`); that layout is worked out when a map is first
+iterated and kept on the map. maps:to_list/keys/values walk it backwards,
+maps:iterator/next forwards.
 """
 
-from .compare import hkey, compare_keys
 from functools import cmp_to_key
 
-__all__ = ["Map", "EMPTY_MAP"]
+from .atom import Atom
+from .types import Pid, Port, Ref
+from .compare import hkey, compare_keys, _SIMPLE
 
-_keyfn = cmp_to_key(compare_keys)
+__all__ = ["Map", "EMPTY_MAP", "FLAT_LIMIT"]
 
+FLAT_LIMIT = 32     # BEAM's MAP_SMALL_MAP_LIMIT: bigger maps are hash tries
+
+_M64 = 0xFFFFFFFFFFFFFFFF
+_SCRAMBLE = 0x9E3779B97F4A7C15     # Fibonacci hashing: spreads any hash over the top bits
+_TOP_SHIFT = 55                    # a trie hash has 60 bits: 12 levels of 5 bits
+
+# -- the hash trie ----------------------------------------------------------------
+#
+# A node is a list of 32 slots. A slot holds None, a child node (list), a leaf
+# (tuple: hkey, key, value, trie hash) or a _Bucket of leaves whose trie hashes
+# are all equal. A key's slot at a level is 5 bits of its trie hash, the top
+# bits first. A leaf sits at the first level where no other key shares its
+# slot, and removal pulls a lone leaf back up, so the shape depends on the
+# keys alone. Published nodes are never changed, except nodes a batch update
+# created itself (`owned`).
+
+
+def _trie_hash(hk):
+    return ((hash(hk) * _SCRAMBLE) & _M64) >> 4
+
+
+class _Bucket:
+    """Leaves whose keys differ but whose trie hashes are equal."""
+
+    __slots__ = ("h", "leaves")
+
+    def __init__(self, h, leaves):
+        self.h = h
+        self.leaves = leaves
+
+    def get(self, hk, default):
+        for leaf in self.leaves:
+            if leaf[0] == hk:
+                return leaf[2]
+        return default
+
+    def find(self, hk):
+        for i, leaf in enumerate(self.leaves):
+            if leaf[0] == hk:
+                return i
+        return -1
+
+    def put(self, leaf):
+        """(new bucket, whether the key is new)."""
+        i = self.find(leaf[0])
+        if i < 0:
+            return _Bucket(self.h, self.leaves + (leaf,)), True
+        return _Bucket(self.h, self.leaves[:i] + (leaf,) + self.leaves[i + 1:]), False
+
+
+def _trie_get(node, hk, default):
+    h = _trie_hash(hk)
+    s = _TOP_SHIFT
+    while True:
+        e = node[(h >> s) & 31]
+        te = type(e)
+        if te is tuple:
+            k = e[0]
+            return e[2] if (k is hk or k == hk) else default
+        if te is list:
+            node = e
+            s -= 5
+        elif e is None:
+            return default
+        else:
+            return e.get(hk, default)
+
+
+def _join(a, b, s):
+    """The slot content holding two leaves with different keys, from the level
+    of shift s down."""
+    ha = a[3]
+    hb = b[3]
+    if ha == hb:
+        return _Bucket(ha, (a, b))
+    top = node = [None] * 32
+    while True:
+        ia = (ha >> s) & 31
+        ib = (hb >> s) & 31
+        if ia != ib:
+            node[ia] = a
+            node[ib] = b
+            return top
+        child = [None] * 32
+        node[ia] = child
+        node = child
+        s -= 5
+
+
+def _trie_put(root, leaf, owned=None):
+    """(new root, whether the key is new). Nodes whose id is in `owned` (a set,
+    or None) belong to the caller's batch: they are changed in place, and the
+    nodes this call copies join them."""
+    hk = leaf[0]
+    h = leaf[3]
+    s = _TOP_SHIFT
+    node = root
+    path = []
+    while True:
+        i = (h >> s) & 31
+        e = node[i]
+        te = type(e)
+        if te is list:
+            path.append(node)
+            path.append(i)
+            node = e
+            s -= 5
+            continue
+        if e is None:
+            new, grew = leaf, True
+        elif te is tuple:
+            k = e[0]
+            if k is hk or k == hk:
+                if e[2] is leaf[2]:
+                    return root, False      # same value: the map does not change
+                new, grew = leaf, False
+            else:
+                new, grew = _join(e, leaf, s - 5), True
+        else:
+            new, grew = e.put(leaf)
+        break
+    while True:
+        if owned is not None and id(node) in owned:
+            node[i] = new
+            return root, grew
+        node = node[:]
+        node[i] = new
+        if owned is not None:
+            owned.add(id(node))
+        if not path:
+            return node, grew
+        i = path.pop()
+        new = node
+        node = path.pop()
+
+
+def _trie_remove(root, hk):
+    """(new root, removed leaf), or (root, None) when hk is absent."""
+    h = _trie_hash(hk)
+    s = _TOP_SHIFT
+    node = root
+    path = []
+    while True:
+        i = (h >> s) & 31
+        e = node[i]
+        te = type(e)
+        if te is list:
+            path.append(node)
+            path.append(i)
+            node = e
+            s -= 5
+            continue
+        if te is tuple:
+            if not (e[0] is hk or e[0] == hk):
+                return root, None
+            gone, new = e, None
+        elif e is None:
+            return root, None
+        else:
+            j = e.find(hk)
+            if j < 0:
+                return root, None
+            gone = e.leaves[j]
+            rest = e.leaves[:j] + e.leaves[j + 1:]
+            new = rest[0] if len(rest) == 1 else _Bucket(e.h, rest)
+        break
+    while True:
+        node = node[:]
+        node[i] = new
+        if not path:
+            return node, gone
+        # a node left with one leaf (or bucket) and nothing else gives way to it
+        free = node.count(None)
+        if free == 31:
+            only = next(x for x in node if x is not None)
+            new = node if type(only) is list else only
+        elif free == 32:
+            new = None
+        else:
+            new = node
+        i = path.pop()
+        node = path.pop()
+
+
+def _trie_leaves(root):
+    """All leaves of a trie, in no particular order."""
+    out = []
+    stack = [root]
+    while stack:
+        for e in stack.pop():
+            if e is None:
+                continue
+            te = type(e)
+            if te is tuple:
+                out.append(e)
+            elif te is list:
+                stack.append(e)
+            else:
+                out.extend(e.leaves)
+    return out
+
+
+def _trie_from_leaves(leaves):
+    """A trie holding leaves with distinct keys."""
+    root = [None] * 32
+    owned = {id(root)}
+    for leaf in leaves:
+        root = _trie_put(root, leaf, owned)[0]
+    return root
+
+
+def _leaf(k, v):
+    hk = k if type(k) in _SIMPLE else hkey(k)
+    return (hk, k, v, _trie_hash(hk))
+
+
+# -- BEAM's layout of maps over 32 keys ----------------------------------------------
+#
+# BEAM's hash trie has 16-slot nodes. At level L a key takes the slot given
+# by bits 4L..4L+3 of make_map_hash(Key, L div 8) (internal_hash salted by
+# the depth L div 8), low bits first; nodes store only their occupied slots,
+# in slot order, and a key sits at the first level where no other key shares
+# its slot (insertion and removal both keep this shape). So the layout is a
+# function of the keys, and walking it depth first is sorting the keys by
+# their hash with the nibbles read lowest first.
+
+_BEAM_MEMO = {}         # hkey -> make_map_hash(key, 0), for keys that hash for good
+_BEAM_MEMO_MAX = 1 << 17
+_MAX_BEAM_LEVEL = 64    # past this, keys of equal hashes at every depth are ordered by term
+
+
+def _nibbles_low_first(h):
+    """A 32-bit hash with its nibbles in reverse order: comparing the results
+    compares the hashes nibble by nibble, lowest nibble first."""
+    h = ((h & 0x0F0F0F0F) << 4) | ((h >> 4) & 0x0F0F0F0F)
+    h = ((h & 0x00FF00FF) << 8) | ((h >> 8) & 0x00FF00FF)
+    return ((h & 0xFFFF) << 16) | (h >> 16)
+
+
+def _beam_hash0(leaf, make_map_hash):
+    hk = leaf[0]
+    h = _BEAM_MEMO.get(hk)
+    if h is None:
+        key = leaf[1]
+        h = make_map_hash(key, 0)
+        # a pid, port or ref hashes by whether it is of this node: not for good
+        if type(key) not in _NODE_BOUND:
+            if len(_BEAM_MEMO) >= _BEAM_MEMO_MAX:
+                _BEAM_MEMO.clear()
+            _BEAM_MEMO[hk] = h
+    return h
+
+
+class _BeamLayout:
+    """A tree map as BEAM lays it out: `pairs` in forward (iterator) order;
+    `root` a node (bitmap, children), a child being a node or the position of
+    a pair; `paths[i]` the maps:next path of pair i (4 bits per level, the
+    index of the child among its node's children, root level lowest)."""
+
+    __slots__ = ("pairs", "root", "paths", "_hash")
+
+    def __init__(self, leaves):
+        from .hashing import _map_hash
+        self._hash = _map_hash
+        ents = [[_nibbles_low_first(_beam_hash0(lf, _map_hash)), lf[1], lf[2]]
+                for lf in leaves]
+        ents.sort(key=_first)
+        self.pairs = []
+        self.paths = []
+        self.root = self._node(ents, 0, len(ents), 0, 0)
+
+    def _node(self, ents, lo, hi, level, prefix):
+        if level & 7 == 0 and level:
+            self._rehash(ents, lo, hi, level >> 3)
+        shift = 28 - 4 * (level & 7)
+        pairs = self.pairs
+        paths = self.paths
+        bitmap = 0
+        children = []
+        i = lo
+        while i < hi:
+            nib = (ents[i][0] >> shift) & 15
+            j = i + 1
+            if level < _MAX_BEAM_LEVEL:
+                while j < hi and (ents[j][0] >> shift) & 15 == nib:
+                    j += 1
+            else:
+                nib = len(children)
+            bitmap |= 1 << nib
+            path = prefix | (len(children) << (4 * level))
+            if j - i == 1:
+                children.append(len(pairs))
+                pairs.append((ents[i][1], ents[i][2]))
+                paths.append(path)
+            else:
+                children.append(self._node(ents, i, j, level + 1, path))
+            i = j
+        return (bitmap, children)
+
+    def _rehash(self, ents, lo, hi, depth):
+        """Keys equal in all 32 bits of their hash so far: BEAM goes on with
+        the hash salted by the depth (past the last level, term order)."""
+        if depth * 8 >= _MAX_BEAM_LEVEL:
+            group = sorted(ents[lo:hi], key=_map_key_order_of_entry)
+        else:
+            make_map_hash = self._hash
+            for e in ents[lo:hi]:
+                e[0] = _nibbles_low_first(make_map_hash(e[1], depth))
+            group = sorted(ents[lo:hi], key=_first)
+        ents[lo:hi] = group
+
+    def position(self, path):
+        """Where maps:next continues for `path`, or -1 if BEAM refuses it."""
+        node = self.root
+        while True:
+            children = node[1]
+            d = path & 15
+            if d >= len(children):
+                return -1
+            c = children[d]
+            if type(c) is int:
+                return c
+            node = c
+            path >>= 4
+
+    def info(self):
+        """erts_debug:map_info/1 counts: (depth, arrays, bitmaps, bitmap use by
+        size, leaves, leaves by level)."""
+        bitmap_use = [0] * 16
+        leaf_use = [0] * 16
+        arrays = bitmaps = leaves = depth = 0
+        stack = [(self.root, 0)]
+        while stack:
+            node, level = stack.pop()
+            depth = max(depth, level)
+            if type(node) is int:
+                leaves += 1
+                leaf_use[level] += 1
+                continue
+            children = node[1]
+            if level == 0 and len(children) == 16:
+                arrays += 1
+            else:
+                bitmaps += 1
+                bitmap_use[len(children) - 1] += 1
+            for c in children:
+                stack.append((c, level + 1))
+        return depth, arrays, bitmaps, bitmap_use, leaves, leaf_use
+
+
+def _first(e):
+    return e[0]
+
+
+_key_order = cmp_to_key(compare_keys)
+
+
+def _map_key_order(pair):
+    return _key_order(pair[0])
+
+
+def _map_key_order_of_entry(e):
+    return _key_order(e[1])
+
+
+def _atom_name_of_key(pair):
+    return pair[0].name
+
+
+def _sort_pairs(pairs):
+    """Sort (key, value) pairs in map-key order, in place."""
+    if not pairs:
+        return
+    t0 = type(pairs[0][0])
+    for k, _ in pairs:
+        if type(k) is not t0:
+            pairs.sort(key=_map_key_order)
+            return
+    if t0 is int or t0 is bytes:
+        pairs.sort(key=_first)
+    elif t0 is Atom:
+        pairs.sort(key=_atom_name_of_key)
+    else:
+        pairs.sort(key=_map_key_order)
+
+
+# -- maps ---------------------------------------------------------------------------
 
 class Map:
-    __slots__ = ("d", "orig", "_sorted")
+    """An Erlang map. Flat (d is a dict, root None) up to FLAT_LIMIT keys,
+    else a hash trie (root a node, d None). Never changed once made."""
 
-    def __init__(self, d, orig):
-        self.d = d          # hkey -> value
-        self.orig = orig    # hkey -> original key, only where they differ; or None
-        self._sorted = None
+    __slots__ = ("d", "orig", "root", "n", "_sorted", "_beam", "_order")
+
+    def __init__(self, d, orig, root=None, n=0):
+        self.d = d          # flat: hkey -> value; tree: None
+        self.orig = orig    # flat: hkey -> key where they differ, or None
+        self.root = root    # tree: the trie root
+        self.n = len(d) if d is not None else n
+        self._sorted = None     # [(key, value)] in map-key order
+        self._beam = None       # tree: its _BeamLayout
+        self._order = None      # tree: [(key, value)] in maps:to_list order
 
     # -- construction ---------------------------------------------------
     @staticmethod
     def from_pairs(pairs):
+        """A map of (key, value) pairs; a later pair wins over an earlier one
+        with the same key (maps:from_list)."""
         d = {}
         orig = None
         for k, v in pairs:
-            h = hkey(k)
+            h = k if type(k) in _SIMPLE else hkey(k)
             if h is not k:
                 if orig is None:
                     orig = {}
                 orig[h] = k
             d[h] = v
-        return Map(d, orig)
+        if len(d) <= FLAT_LIMIT:
+            return Map(d, orig)
+        return _tree_of_dict(d, orig)
 
     # -- queries --------------------------------------------------------
     def size(self):
-        return len(self.d)
+        return self.n
 
     def __len__(self):
-        return len(self.d)
+        return self.n
+
+    def is_flat(self):
+        return self.d is not None
 
     def get(self, k, default=None):
-        return self.d.get(hkey(k), default)
+        hk = k if type(k) in _SIMPLE else hkey(k)
+        d = self.d
+        if d is not None:
+            return d.get(hk, default)
+        return _trie_get(self.root, hk, default)
 
     def contains(self, k):
-        return hkey(k) in self.d
+        hk = k if type(k) in _SIMPLE else hkey(k)
+        d = self.d
+        if d is not None:
+            return hk in d
+        return _trie_get(self.root, hk, _ABSENT) is not _ABSENT
 
-    def _key(self, h):
+    def _pairs(self):
+        """[(key, value)] in no particular order."""
+        d = self.d
+        if d is None:
+            return [(lf[1], lf[2]) for lf in _trie_leaves(self.root)]
         o = self.orig
         if o is None:
-            return h
-        return o.get(h, h)
+            return list(d.items())
+        return [(o.get(h, h), v) for h, v in d.items()]
 
     def items_sorted(self):
-        """[(key, value)] in map-key order."""
+        """[(key, value)] in map-key order (how maps compare)."""
         s = self._sorted
         if s is None:
-            d = self.d
-            o = self.orig
-            if o is None:
-                pairs = list(d.items())
-            else:
-                pairs = [(o.get(h, h), v) for h, v in d.items()]
-            pairs.sort(key=lambda kv: _keyfn(kv[0]))
-            s = self._sorted = pairs
+            s = self._pairs()
+            _sort_pairs(s)
+            self._sorted = s
         return s
 
+    def beam_layout(self):
+        """A tree map's _BeamLayout (None for flat maps)."""
+        b = self._beam
+        if b is None and self.d is None:
+            b = self._beam = _BeamLayout(_trie_leaves(self.root))
+        return b
+
+    def iter_items(self):
+        """[(key, value)] in maps:iterator/next order (also how io_lib prints)."""
+        if self.d is not None:
+            return self.items_sorted()
+        return self.beam_layout().pairs
+
     def items(self):
-        """Iteration order used by maps:to_list/fold/iterator."""
-        return self.items_sorted()
+        """[(key, value)] in maps:to_list/keys/values order (also the order
+        term_to_binary writes)."""
+        if self.d is not None:
+            return self.items_sorted()
+        o = self._order
+        if o is None:
+            o = self._order = self.beam_layout().pairs[::-1]
+        return o
 
     def sorted_keys(self):
         return [k for k, _ in self.items_sorted()]
@@ -85,67 +523,152 @@ class Map:
         return [v for _, v in self.items()]
 
     def exact_equal(self, other):
-        if len(self.d) != len(other.d):
+        if self is other:
+            return True
+        if self.n != other.n:
             return False
         from .compare import eq_exact
-        od = other.d
-        for h, v in self.d.items():
-            if h not in od:
-                return False
-            if not eq_exact(v, od[h]):
+        d = self.d
+        if d is not None:
+            od = other.d
+            for h, v in d.items():
+                w = od.get(h, _ABSENT)
+                if w is _ABSENT or not eq_exact(v, w):
+                    return False
+            return True
+        if self.root is other.root:
+            return True
+        oroot = other.root
+        for leaf in _trie_leaves(self.root):
+            w = _trie_get(oroot, leaf[0], _ABSENT)
+            if w is _ABSENT or not eq_exact(leaf[2], w):
                 return False
         return True
 
     # -- updates (return new maps) ----------------------------------------
     def put(self, k, v):
-        h = hkey(k)
-        d = self.d.copy()
-        d[h] = v
+        d = self.d
+        hk = k if type(k) in _SIMPLE else hkey(k)
+        if d is None:
+            root, grew = _trie_put(self.root, (hk, k, v, _trie_hash(hk)))
+            if root is self.root:
+                return self
+            return Map(None, None, root, self.n + 1 if grew else self.n)
         orig = self.orig
-        if h is not k:
+        if hk is not k:
             orig = dict(orig) if orig else {}
-            orig[h] = k
-        return Map(d, orig)
+            orig[hk] = k
+        if hk in d or len(d) < FLAT_LIMIT:
+            d = d.copy()
+            d[hk] = v
+            return Map(d, orig)
+        d = d.copy()
+        d[hk] = v
+        return _tree_of_dict(d, orig)
 
     def put_many(self, pairs):
-        d = self.d.copy()
-        orig = self.orig
-        copied = False
+        """The map with every (key, value) of `pairs` put in, in order."""
+        d = self.d
+        if d is not None:
+            d = d.copy()
+            orig = self.orig
+            copied = False
+            for k, v in pairs:
+                h = k if type(k) in _SIMPLE else hkey(k)
+                d[h] = v
+                if h is not k:
+                    if not copied:
+                        orig = dict(orig) if orig else {}
+                        copied = True
+                    orig[h] = k
+            if len(d) <= FLAT_LIMIT:
+                return Map(d, orig)
+            return _tree_of_dict(d, orig)
+        root = self.root
+        n = self.n
+        owned = set() if len(pairs) > 4 else None
         for k, v in pairs:
-            h = hkey(k)
-            d[h] = v
-            if h is not k:
-                if not copied:
-                    orig = dict(orig) if orig else {}
-                    copied = True
-                orig[h] = k
-        return Map(d, orig)
+            root, grew = _trie_put(root, _leaf(k, v), owned)
+            if grew:
+                n += 1
+        if root is self.root:
+            return self
+        return Map(None, None, root, n)
 
     def update_many(self, pairs):
         """put_map_exact: every key must exist already; None if one does not."""
-        d = self.d.copy()
-        for k, v in pairs:
-            h = hkey(k)
-            if h not in d:
+        d = self.d
+        if d is not None:
+            d = d.copy()
+            for k, v in pairs:
+                h = k if type(k) in _SIMPLE else hkey(k)
+                if h not in d:
+                    return None
+                d[h] = v
+            return Map(d, self.orig)
+        for k, _ in pairs:
+            if not self.contains(k):
                 return None
-            d[h] = v
-        return Map(d, self.orig)
+        return self.put_many(pairs)
 
     def remove(self, k):
-        h = hkey(k)
-        if h not in self.d:
+        r = self.take(k)
+        return self if r is None else r[1]
+
+    def take(self, k):
+        """(value, map without k), or None when k is not a key."""
+        hk = k if type(k) in _SIMPLE else hkey(k)
+        d = self.d
+        if d is not None:
+            if hk not in d:
+                return None
+            d = d.copy()
+            v = d.pop(hk)
+            orig = self.orig
+            if orig and hk in orig:
+                orig = dict(orig)
+                del orig[hk]
+            return v, Map(d, orig or None)
+        root, gone = _trie_remove(self.root, hk)
+        if gone is None:
+            return None
+        if self.n - 1 > FLAT_LIMIT:
+            return gone[2], Map(None, None, root, self.n - 1)
+        return gone[2], Map.from_pairs([(lf[1], lf[2]) for lf in _trie_leaves(root)])
+
+    def merge(self, other):
+        """maps:merge(self, other): other's values win."""
+        if self is other:
             return self
-        d = self.d.copy()
-        del d[h]
-        orig = self.orig
-        if orig and h in orig:
-            orig = dict(orig)
-            del orig[h]
-        return Map(d, orig)
+        if self.d is not None and other.d is not None:
+            d = self.d.copy()
+            d.update(other.d)
+            o = self.orig
+            if other.orig:
+                o = dict(o) if o else {}
+                o.update(other.orig)
+            if len(d) <= FLAT_LIMIT:
+                return Map(d, o or None)
+            return _tree_of_dict(d, o)
+        if other.n >= self.n:
+            return other.put_many([kv for kv in self._pairs() if not other.contains(kv[0])])
+        return self.put_many(other._pairs())
 
     def __repr__(self):
         from .printer import format_term
         return format_term(self)
+
+
+_ABSENT = object()
+_NODE_BOUND = frozenset((Pid, Port, Ref))
+
+
+def _tree_of_dict(d, orig):
+    if orig:
+        leaves = [(h, orig.get(h, h), v, _trie_hash(h)) for h, v in d.items()]
+    else:
+        leaves = [(h, h, v, _trie_hash(h)) for h, v in d.items()]
+    return Map(None, None, _trie_from_leaves(leaves), len(d))
 
 
 EMPTY_MAP = Map({}, None)
