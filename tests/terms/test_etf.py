@@ -258,8 +258,6 @@ def test_local_funs_match_otp(otp, with_funs):
 
 
 @needs_erl
-@pytest.mark.xfail(strict=True, reason="erlpy's map-key order (terms.compare_keys) puts 1.5 "
-                   "before 2; OTP's puts every integer before every float, at any depth")
 def test_map_key_order_int_before_float(otp):
     for m, expected in otp["mixed"]:
         assert term_to_binary(m, deterministic=True).hex().upper() == expected

@@ -320,6 +320,15 @@ def _run(mod, npc, stack, y):
             npc = tag.pc
 
 
+def _inline_arith(ins):
+    """BEAM's JIT does + and - with a literal integer inline and raises
+    badarith without an erlang:'+'/2 frame; every other arithmetic BIF
+    failure shows the BIF with its arguments."""
+    op, a, b = ins[1], ins[3], ins[4]
+    return op != "*" and ((a[0] == "c" and type(a[1]) is int) or
+                          (b[0] == "c" and type(b[1]) is int))
+
+
 def _locate(exc, mod, pc, stack, bifcall, X, y):
     """Add the frames of this run to an exception's trace, as BEAM records
     them when raising: the failing BIF (if any), the current function, then
@@ -338,6 +347,9 @@ def _locate(exc, mod, pc, stack, bifcall, X, y):
             be = mod.imports[ins[1]]
             if be.bif_frame:
                 bif_frame(exc, be, [_read(a, X, y) for a in ins[3]])
+        elif ins[0] == "arith":
+            if not _inline_arith(ins):
+                bif_frame(exc, mod.imports[ins[6]], [_read(ins[3], X, y), _read(ins[4], X, y)])
         elif ins[0] == "send":
             bif_frame(exc, VM.code.export(A.erlang, A.send, 2), [X[0], X[1]])
         loc = mod.location_at(pc)

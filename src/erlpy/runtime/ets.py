@@ -150,13 +150,13 @@ def _ref_value(ids):
 
 def sort_key(t, exact=False):
     """A Python value whose comparisons follow Erlang term order (== for
-    numbers; with exact=True, an integer sorts before an equal float, as map
+    numbers; with exact=True, every integer sorts before every float, as map
     keys do). Lists become flat tuples, so long lists do not recurse."""
     tt = type(t)
     if tt is int:
-        return (0, t, 0) if exact else (0, t)
+        return (0, 0, t) if exact else (0, t)
     if tt is float:
-        return (0, t, 1) if exact else (0, t)
+        return (0, 1, t) if exact else (0, t)
     if tt is Atom:
         return (1, t.name)
     if tt is tuple:
