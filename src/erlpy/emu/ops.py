@@ -9,6 +9,7 @@ a negative control code instead; the interpreter loop handles those.
 from ..terms import (Atom, NIL, Cons, BitString, Pid, Port, Ref, Fun, ExportFun, Map, A,
                      ErlangError, compare, eq_exact, TRUE, FALSE, from_seq)
 from ..terms.errors import ERROR, EXIT, THROW
+from ..terms import numbers
 from ..code.contract import VM, CatchTag, NONVALUE, RawTrace
 from .gen import Shape, factory_namespace
 from . import receive
@@ -40,31 +41,19 @@ def _badarith():
     return ErlangError(ERROR, A.badarith)
 
 
-def _num(v):
-    t = type(v)
-    return t is int or t is float
-
-
 def _chk(r):
     if type(r) is float and r - r != 0.0:
         raise _badarith()
     return r
 
 
+_ARITH_SLOW = {"+": numbers.arith_add, "-": numbers.arith_sub, "*": numbers.arith_mul}
+
+
 def arith_slow(op, a, b):
-    """Erlang + - * on anything but two small ints: badarith unless both are numbers."""
-    if not (_num(a) and _num(b)):
-        raise _badarith()
-    try:
-        if op == "+":
-            r = a + b
-        elif op == "-":
-            r = a - b
-        else:
-            r = a * b
-    except OverflowError:
-        raise _badarith()
-    return _chk(r)
+    """Erlang + - * on anything but two small ints (floats, bignums past the
+    size limit, non-numbers): the BIF semantics, with BEAM's float conversion."""
+    return _ARITH_SLOW[op](a, b)
 
 
 def _fconv(v):
