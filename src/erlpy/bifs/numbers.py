@@ -196,6 +196,7 @@ def binary_to_float_1(b):
 _SIGN, _INT, _FRAC, _EXP_SIGN, _EXP0, _EXP1, _END = range(7)
 
 
+@bif("string", "list_to_float", 1)
 def scan_float_list(lst):
     """string:list_to_float/1: {Float, Rest} or {error, no_float | not_a_list}."""
     if lst is NIL:
@@ -265,11 +266,6 @@ def scan_float_list(lst):
     if v is None:
         return (A.error, A.no_float)
     return (v, lst)
-
-
-@bif("string", "list_to_float", 1)
-def string_list_to_float_1(lst):
-    return scan_float_list(lst)
 
 
 # ------------------------------------------------------------------ integers <-> text

@@ -114,7 +114,7 @@ def fixed_repr(f, decimals, compact):
     if af > _TWO_POW_53 or decimals >= _FAST_DECIMALS:
         if decimals >= FLOAT_BUF_SIZE - 2:
             return None
-        s = "%.*f" % (decimals, f)
+        s = format(f, ".%df" % decimals)      # not "%f" %: PyPy turns that into %g
         if len(s) >= FLOAT_BUF_SIZE:
             return None
         # here OTP strips zeros even without a '.': 1.0e20, 0 decimals -> "1"
@@ -141,7 +141,7 @@ def scientific_repr(f, decimals):
         decimals = 6
     elif decimals >= FLOAT_BUF_SIZE - 6:
         return None
-    s = "%.*e" % (decimals, f)
+    s = format(f, ".%de" % decimals)
     return s if len(s) < FLOAT_BUF_SIZE else None
 
 
