@@ -29,7 +29,7 @@ class ProcessExit(Exception):
 
 # Modules whose BIFs must be registered before the VM starts.
 _BIF_MODULES = [
-    "processes", "system", "ports", "core", "erlang_terms", "lists", "math", "unicode", "numbers",
+    "processes", "system", "ports", "erlang_terms", "lists", "math", "unicode", "numbers",
     "binary", "maps", "ets", "etf", "atomics", "misc",
 ]
 
