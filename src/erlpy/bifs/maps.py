@@ -18,8 +18,7 @@ _BADKEY = A.badkey
 _NONE = A.none
 _ITERATOR = A.iterator
 
-_SMALL_MIN = -(1 << 59)     # BEAM's small integers: paths outside need a bignum
-_SMALL_MAX = (1 << 59) - 1
+_SMALL_MIN = -(1 << 59)     # the least small integer: below it, a negative bignum
 
 
 def _badmap(t):
@@ -39,11 +38,6 @@ def _charge(n, per_red):
 
 
 # -- erlang ---------------------------------------------------------------------
-
-@bif("erlang", "is_map", 1)
-def is_map(t):
-    return TRUE if type(t) is Map else FALSE
-
 
 @bif("erlang", "map_size", 1)
 def map_size(m):
@@ -168,8 +162,9 @@ def take(k, m):
 def map_next(path, m, acc):
     """The next associations of map m from iterator position `path`, either
     for maps:next (acc = iterator: {K1, V1, {K2, V2, ... Rest}}, Rest being
-    [NextPath | m] or none) or for maps:to_list (acc a list: [NextPath, m |
-    [{Kn, Vn}, ..., {K1, V1} | acc]], or without NextPath and m at the end).
+    [NextPath | m] or none) or for maps:to_list (acc a list: the pairs go on
+    its front, in key order for a flat map, reversed for a bigger one, and
+    [NextPath, m | ...] in front of them while more remain).
 
     A flat map gives all its associations at once (any path from 0 to its
     size is accepted for that). A bigger map gives as many as a quarter of
@@ -212,13 +207,15 @@ def map_next(path, m, acc):
         VM.reds = max(1, reds - 4 * len(chunk))
     if as_list:
         res = acc
-        if more is None:
+        if m.d is not None:
             for i in range(len(chunk) - 1, -1, -1):
                 res = Cons(chunk[i], res)
             return res
+        # each chunk goes on the front of the last, reversed: maps:to_list
+        # ends up walking a big map backwards
         for kv in chunk:
             res = Cons(kv, res)
-        return Cons(more, Cons(m, res))
+        return res if more is None else Cons(more, Cons(m, res))
     res = _NONE if more is None else Cons(more, m)
     for i in range(len(chunk) - 1, -1, -1):
         k, v = chunk[i]

@@ -7,11 +7,11 @@ As in BEAM, a map has one of two shapes, chosen by its size alone:
   key for the few keys whose hkey is another object (floats, lists, tuples
   holding them...). An update copies the dict: at most 32 entries.
 - more than 32 keys ("tree"): a persistent hash trie of 32-slot nodes keyed
-  by a scrambled Python hash of hkey(key). put and remove copy the nodes on
+  by the Python hash of hkey(key). put and remove copy the nodes on
   one path (O(log n)) and share all the rest with the map they came from.
 
 Iteration order is BEAM's. Flat maps iterate in map-key order (term order,
-an integer before an equal float). BEAM iterates bigger maps in the order of
+except that every integer comes before every float). BEAM iterates bigger maps in the order of
 its own hash trie, which rests on its per-VM term hash
 (`hashing.internal_hash`); that layout is worked out when a map is first
 iterated and kept on the map. maps:to_list/keys/values walk it backwards,
@@ -29,22 +29,17 @@ __all__ = ["Map", "EMPTY_MAP", "FLAT_LIMIT"]
 FLAT_LIMIT = 32     # BEAM's MAP_SMALL_MAP_LIMIT: bigger maps are hash tries
 
 _M64 = 0xFFFFFFFFFFFFFFFF
-_SCRAMBLE = 0x9E3779B97F4A7C15     # Fibonacci hashing: spreads any hash over the top bits
-_TOP_SHIFT = 55                    # a trie hash has 60 bits: 12 levels of 5 bits
 
 # -- the hash trie ----------------------------------------------------------------
 #
 # A node is a list of 32 slots. A slot holds None, a child node (list), a leaf
 # (tuple: hkey, key, value, trie hash) or a _Bucket of leaves whose trie hashes
-# are all equal. A key's slot at a level is 5 bits of its trie hash, the top
-# bits first. A leaf sits at the first level where no other key shares its
-# slot, and removal pulls a lone leaf back up, so the shape depends on the
-# keys alone. Published nodes are never changed, except nodes a batch update
-# created itself (`owned`).
-
-
-def _trie_hash(hk):
-    return ((hash(hk) * _SCRAMBLE) & _M64) >> 4
+# are all equal. The trie hash is the key's Python hash as 64 unsigned bits;
+# its slot at level L is bits 5L..5L+4 (integers, the commonest keys, hash to
+# themselves: consecutive ones fill the nodes evenly). A leaf sits at the
+# first level where no other key shares its slot, and removal pulls a lone
+# leaf back up, so the shape depends on the keys alone. Published nodes are
+# never changed, except nodes a batch update created itself (`owned`).
 
 
 class _Bucket:
@@ -77,17 +72,16 @@ class _Bucket:
 
 
 def _trie_get(node, hk, default):
-    h = _trie_hash(hk)
-    s = _TOP_SHIFT
+    h = hash(hk) & _M64
     while True:
-        e = node[(h >> s) & 31]
+        e = node[h & 31]
         te = type(e)
         if te is tuple:
             k = e[0]
             return e[2] if (k is hk or k == hk) else default
         if te is list:
             node = e
-            s -= 5
+            h >>= 5
         elif e is None:
             return default
         else:
@@ -96,7 +90,7 @@ def _trie_get(node, hk, default):
 
 def _join(a, b, s):
     """The slot content holding two leaves with different keys, from the level
-    of shift s down."""
+    whose slot is bits s..s+4 of their trie hashes down."""
     ha = a[3]
     hb = b[3]
     if ha == hb:
@@ -112,7 +106,7 @@ def _join(a, b, s):
         child = [None] * 32
         node[ia] = child
         node = child
-        s -= 5
+        s += 5
 
 
 def _trie_put(root, leaf, owned=None):
@@ -121,7 +115,7 @@ def _trie_put(root, leaf, owned=None):
     nodes this call copies join them."""
     hk = leaf[0]
     h = leaf[3]
-    s = _TOP_SHIFT
+    s = 0
     node = root
     path = []
     while True:
@@ -132,7 +126,7 @@ def _trie_put(root, leaf, owned=None):
             path.append(node)
             path.append(i)
             node = e
-            s -= 5
+            s += 5
             continue
         if e is None:
             new, grew = leaf, True
@@ -143,7 +137,7 @@ def _trie_put(root, leaf, owned=None):
                     return root, False      # same value: the map does not change
                 new, grew = leaf, False
             else:
-                new, grew = _join(e, leaf, s - 5), True
+                new, grew = _join(e, leaf, s + 5), True
         else:
             new, grew = e.put(leaf)
         break
@@ -164,19 +158,18 @@ def _trie_put(root, leaf, owned=None):
 
 def _trie_remove(root, hk):
     """(new root, removed leaf), or (root, None) when hk is absent."""
-    h = _trie_hash(hk)
-    s = _TOP_SHIFT
+    h = hash(hk) & _M64
     node = root
     path = []
     while True:
-        i = (h >> s) & 31
+        i = h & 31
         e = node[i]
         te = type(e)
         if te is list:
             path.append(node)
             path.append(i)
             node = e
-            s -= 5
+            h >>= 5
             continue
         if te is tuple:
             if not (e[0] is hk or e[0] == hk):
@@ -239,7 +232,7 @@ def _trie_from_leaves(leaves):
 
 def _leaf(k, v):
     hk = k if type(k) in _SIMPLE else hkey(k)
-    return (hk, k, v, _trie_hash(hk))
+    return (hk, k, v, hash(hk) & _M64)
 
 
 # -- BEAM's layout of maps over 32 keys ----------------------------------------------
@@ -254,7 +247,7 @@ def _leaf(k, v):
 
 _BEAM_MEMO = {}         # hkey -> make_map_hash(key, 0), for keys that hash for good
 _BEAM_MEMO_MAX = 1 << 17
-_MAX_BEAM_LEVEL = 64    # past this, keys of equal hashes at every depth are ordered by term
+_MAX_BEAM_DEPTH = 8     # salted hashes tried on keys whose hashes keep being equal
 
 
 def _nibbles_low_first(h):
@@ -265,77 +258,84 @@ def _nibbles_low_first(h):
     return ((h & 0xFFFF) << 16) | (h >> 16)
 
 
-def _beam_hash0(leaf, make_map_hash):
-    hk = leaf[0]
-    h = _BEAM_MEMO.get(hk)
-    if h is None:
-        key = leaf[1]
-        h = make_map_hash(key, 0)
-        # a pid, port or ref hashes by whether it is of this node: not for good
-        if type(key) not in _NODE_BOUND:
-            if len(_BEAM_MEMO) >= _BEAM_MEMO_MAX:
-                _BEAM_MEMO.clear()
-            _BEAM_MEMO[hk] = h
-    return h
-
-
 class _BeamLayout:
     """A tree map as BEAM lays it out: `pairs` in forward (iterator) order;
-    `root` a node (bitmap, children), a child being a node or the position of
-    a pair; `paths[i]` the maps:next path of pair i (4 bits per level, the
+    `root` a node [bitmap, children], a child being a node or the position
+    of a pair; `paths[i]` the maps:next path of pair i (4 bits per level, the
     index of the child among its node's children, root level lowest)."""
 
-    __slots__ = ("pairs", "root", "paths", "_hash")
+    __slots__ = ("pairs", "root", "paths")
 
     def __init__(self, leaves):
         from .hashing import _map_hash
-        self._hash = _map_hash
-        ents = [[_nibbles_low_first(_beam_hash0(lf, _map_hash)), lf[1], lf[2]]
-                for lf in leaves]
-        ents.sort(key=_first)
-        self.pairs = []
-        self.paths = []
-        self.root = self._node(ents, 0, len(ents), 0, 0)
+        memo = _BEAM_MEMO
+        words = []      # the nibble-reversed make_map_hash(Key, 0) of each leaf
+        for lf in leaves:
+            h = memo.get(lf[0])
+            if h is None:
+                key = lf[1]
+                h = _map_hash(key, 0)
+                # a pid, port or ref hashes by whether it is of this node: not for good
+                if type(key) not in _NODE_BOUND:
+                    if len(memo) >= _BEAM_MEMO_MAX:
+                        memo.clear()
+                    memo[lf[0]] = h
+            words.append(_nibbles_low_first(h))
+        order = sorted(range(len(words)), key=words.__getitem__)
+        words = [words[i] for i in order]
+        leaves = [leaves[i] for i in order]
+        # more words, hashes salted by depth 1, 2..., for keys whose first are equal
+        more = {}
+        if len(set(words)) < len(words):
+            _separate(words, leaves, more, _map_hash)
+        self.pairs = [(lf[1], lf[2]) for lf in leaves]
+        self._sweep(words, more)
 
-    def _node(self, ents, lo, hi, level, prefix):
-        if level & 7 == 0 and level:
-            self._rehash(ents, lo, hi, level >> 3)
-        shift = 28 - 4 * (level & 7)
-        pairs = self.pairs
-        paths = self.paths
-        bitmap = 0
-        children = []
-        i = lo
-        while i < hi:
-            nib = (ents[i][0] >> shift) & 15
-            j = i + 1
-            if level < _MAX_BEAM_LEVEL:
-                while j < hi and (ents[j][0] >> shift) & 15 == nib:
-                    j += 1
+    def _sweep(self, words, more):
+        """Lay the sorted keys out in one pass: each sits one level below the
+        longest hash prefix it shares with a neighbour."""
+        n = len(words)
+        lcp = [0] * (n + 1)     # lcp[i]: nibbles key i shares with key i - 1
+        for i in range(1, n):
+            x = words[i - 1] ^ words[i]
+            if x:
+                lcp[i] = (32 - x.bit_length()) >> 2
             else:
-                nib = len(children)
-            bitmap |= 1 << nib
-            path = prefix | (len(children) << (4 * level))
-            if j - i == 1:
-                children.append(len(pairs))
-                pairs.append((ents[i][1], ents[i][2]))
-                paths.append(path)
-            else:
-                children.append(self._node(ents, i, j, level + 1, path))
-            i = j
-        return (bitmap, children)
-
-    def _rehash(self, ents, lo, hi, depth):
-        """Keys equal in all 32 bits of their hash so far: BEAM goes on with
-        the hash salted by the depth (past the last level, term order)."""
-        if depth * 8 >= _MAX_BEAM_LEVEL:
-            group = sorted(ents[lo:hi], key=_map_key_order_of_entry)
-        else:
-            make_map_hash = self._hash
-            for e in ents[lo:hi]:
-                e[0] = _nibbles_low_first(make_map_hash(e[1], depth))
-            group = sorted(ents[lo:hi], key=_first)
-        ents[lo:hi] = group
+                a = more[i - 1]
+                b = more[i]
+                w = 0
+                while a[w] == b[w]:
+                    w += 1
+                lcp[i] = 8 * (w + 1) + ((32 - (a[w] ^ b[w]).bit_length()) >> 2)
+        paths = self.paths = [0] * n
+        root = self.root = [0, []]
+        stack = [root]          # stack[L]: the node at level L above the current key
+        path = 0
+        for i in range(n):
+            shared = lcp[i]
+            level = lcp[i + 1]
+            if level < shared:
+                level = shared
+            if i:
+                # a new child of the node at level `shared`, next to key i - 1's
+                sh = 4 * shared
+                path = (path & ((1 << sh) - 1)) + ((((path >> sh) & 15) + 1) << sh)
+                del stack[shared + 1:]
+            paths[i] = path
+            node = stack[shared]
+            for lv in range(shared, level + 1):
+                if lv < 8:
+                    nib = (words[i] >> (28 - 4 * lv)) & 15
+                else:
+                    nib = (more[i][(lv >> 3) - 1] >> (28 - 4 * (lv & 7))) & 15
+                node[0] |= 1 << nib
+                if lv == level:
+                    node[1].append(i)
+                else:
+                    child = [0, []]
+                    node[1].append(child)
+                    stack.append(child)
+                    node = child
 
     def position(self, path):
         """Where maps:next continues for `path`, or -1 if BEAM refuses it."""
@@ -363,7 +363,7 @@ class _BeamLayout:
             depth = max(depth, level)
             if type(node) is int:
                 leaves += 1
-                leaf_use[level] += 1
+                leaf_use[min(level, 15)] += 1
                 continue
             children = node[1]
             if level == 0 and len(children) == 16:
@@ -374,6 +374,48 @@ class _BeamLayout:
             for c in children:
                 stack.append((c, level + 1))
         return depth, arrays, bitmaps, bitmap_use, leaves, leaf_use
+
+
+def _separate(words, leaves, more, map_hash):
+    """Order the runs of keys with equal first hash words the way BEAM does:
+    by the hash salted with depth 1, then 2... (`more[i]`: those words of key
+    i). Keys whose hashes agree at every depth tried (BEAM's never do) go in
+    term order."""
+    n = len(words)
+    i = 0
+    while i < n:
+        j = i + 1
+        while j < n and words[j] == words[i]:
+            j += 1
+        if j - i > 1:
+            run = [[(), lf] for lf in leaves[i:j]]
+            _order_run(run, 1, map_hash)
+            leaves[i:j] = [lf for _, lf in run]
+            for pos, (ws, _) in enumerate(run, i):
+                more[pos] = ws
+        i = j
+
+
+def _order_run(run, depth, map_hash):
+    """Sort entries [words, leaf] whose hash words so far are equal."""
+    if depth <= _MAX_BEAM_DEPTH:
+        for e in run:
+            e[0] = e[0] + (_nibbles_low_first(map_hash(e[1][1], depth)),)
+        run.sort(key=_first)
+    else:
+        run.sort(key=_map_key_order_of_run_entry)
+        for rank, e in enumerate(run):
+            e[0] = e[0] + (_nibbles_low_first(rank),)
+    i = 0
+    while i < len(run):
+        j = i + 1
+        while j < len(run) and run[j][0] == run[i][0]:
+            j += 1
+        if j - i > 1:
+            sub = run[i:j]
+            _order_run(sub, depth + 1, map_hash)
+            run[i:j] = sub
+        i = j
 
 
 def _first(e):
@@ -387,8 +429,8 @@ def _map_key_order(pair):
     return _key_order(pair[0])
 
 
-def _map_key_order_of_entry(e):
-    return _key_order(e[1])
+def _map_key_order_of_run_entry(e):
+    return _key_order(e[1][1])
 
 
 def _atom_name_of_key(pair):
@@ -550,7 +592,7 @@ class Map:
         d = self.d
         hk = k if type(k) in _SIMPLE else hkey(k)
         if d is None:
-            root, grew = _trie_put(self.root, (hk, k, v, _trie_hash(hk)))
+            root, grew = _trie_put(self.root, (hk, k, v, hash(hk) & _M64))
             if root is self.root:
                 return self
             return Map(None, None, root, self.n + 1 if grew else self.n)
@@ -665,9 +707,9 @@ _NODE_BOUND = frozenset((Pid, Port, Ref))
 
 def _tree_of_dict(d, orig):
     if orig:
-        leaves = [(h, orig.get(h, h), v, _trie_hash(h)) for h, v in d.items()]
+        leaves = [(h, orig.get(h, h), v, hash(h) & _M64) for h, v in d.items()]
     else:
-        leaves = [(h, h, v, _trie_hash(h)) for h, v in d.items()]
+        leaves = [(h, h, v, hash(h) & _M64) for h, v in d.items()]
     return Map(None, None, _trie_from_leaves(leaves), len(d))
 
 
