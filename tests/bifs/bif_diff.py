@@ -2,11 +2,13 @@
 and in erlpy (one VM), each result printed with ~w by Erlang code on both
 sides and compared line by line.
 
-A call is (module, function, args_src): args_src is Erlang source text for
-the argument list, so arguments can be pids, funs or anything `erl_source`
-writes. Each call is made with apply/3 inside try; an exception shows as
-{Class, Reason, TopFrame} with the frame's error_info kept (file and line
-dropped), so BIF error frames are compared too.
+A call is (module, function, args): args is either a Python list of erlpy
+terms, handed to both VMs in one external-term-format file (so no data has
+to be compiled), or a str of Erlang source text for the argument list, for
+arguments that must be built by Erlang code (local funs, ...). Each call is
+made with apply/3 inside try; an exception shows as {Class, Reason,
+TopFrame} with the frame's error_info kept (file and line dropped), so BIF
+error frames are compared too.
 """
 
 import os
@@ -14,26 +16,28 @@ import shutil
 import subprocess
 import tempfile
 
-from erlpy.terms import list_to_str
+from erlpy.terms import atom, from_seq, list_to_str
+from erlpy.terms.etf import term_to_binary
 from tests.erlc import compile_erlang
-from tests.terms.erlref import erl_source
 
-__all__ = ["HAVE_ERL", "differences", "src"]
+__all__ = ["HAVE_ERL", "differences"]
 
 HAVE_ERL = shutil.which("erl") is not None and shutil.which("erlc") is not None
 
 _TEMPLATE = r"""
 -module(%(name)s).
--export([lines/0, write/1]).
+-export([lines/1, write/2]).
 
-calls() ->
+source_calls() ->
     [%(calls)s].
 
-lines() ->
-    lists:flatten([io_lib:format("~w~n", [one(M, F, A)]) || {M, F, A} <- calls()]).
+lines(Data) ->
+    Calls = source_calls() ++ binary_to_term(Data),
+    lists:flatten([io_lib:format("~w~n", [one(M, F, A)]) || {M, F, A} <- Calls]).
 
-write(File) ->
-    ok = file:write_file(File, unicode:characters_to_binary(lines())).
+write(DataFile, Out) ->
+    {ok, Data} = file:read_file(DataFile),
+    ok = file:write_file(Out, unicode:characters_to_binary(lines(Data))).
 
 one(M, F, A) ->
     try {ok, apply(M, F, A)}
@@ -45,35 +49,38 @@ top(S) -> S.
 """
 
 
-def src(term):
-    """Erlang source text for an erlpy term (no local funs)."""
-    return erl_source(term)
-
-
 def _quoted(name):
     return "'" + name.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def _module(name, calls):
-    items = ["{%s, %s, %s}" % (_quoted(m), _quoted(f), a) for m, f, a in calls]
-    return _TEMPLATE % {"name": name, "calls": ",\n     ".join(items)}
+def _erl_string(path):
+    return '"' + path.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def differences(name, calls, extra_path=()):
+def differences(name, calls):
     """[(call, erl_line, erlpy_line)] for every call whose results differ."""
     from erlpy.api.vm import ErlangVM
-    d = compile_erlang(_module(name, calls))
+    source = [c for c in calls if type(c[2]) is str]
+    data = [c for c in calls if type(c[2]) is not str]
+    items = ["{%s, %s, %s}" % (_quoted(m), _quoted(f), a) for m, f, a in source]
+    d = compile_erlang(_TEMPLATE % {"name": name, "calls": ",\n     ".join(items)})
     tmp = tempfile.mkdtemp(prefix="erlpy_bifdiff")
     try:
+        blob = os.path.join(tmp, "calls.bin")
         out = os.path.join(tmp, "out.txt")
+        terms = from_seq([(atom(m), atom(f), from_seq(args)) for m, f, args in data])
+        etf = term_to_binary(terms)
+        with open(blob, "wb") as fh:
+            fh.write(etf)
         subprocess.run(["erl", "-noshell", "-pa", d, "-eval",
-                        "%s:write(\"%s\"), halt()." % (name, out)],
+                        "%s:write(%s, %s), halt()." % (name, _erl_string(blob), _erl_string(out))],
                        check=True, timeout=600)
         with open(out, encoding="utf-8") as fh:
             want = fh.read().split("\n")[:-1]
+        vm = ErlangVM(code_path=[d]).start()
+        got = list_to_str(vm.call(name, "lines", [etf])).split("\n")[:-1]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    vm = ErlangVM(code_path=[d] + list(extra_path)).start()
-    got = list_to_str(vm.call(name, "lines", [])).split("\n")[:-1]
-    assert len(want) == len(calls) and len(got) == len(calls), (len(want), len(got))
-    return [(c, w, g) for c, w, g in zip(calls, want, got) if w != g]
+    ordered = source + data
+    assert len(want) == len(ordered) and len(got) == len(ordered), (len(want), len(got))
+    return [(c, w, g) for c, w, g in zip(ordered, want, got) if w != g]

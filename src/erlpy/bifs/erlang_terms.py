@@ -37,7 +37,7 @@ def _proper(lst):
         raise badarg()
 
 
-# -- type tests ----------------------------------------------------------------------------
+# -- type tests --------------------------------------------------------------------------------
 
 def _type_test(name, types):
     def test(x):
@@ -159,7 +159,7 @@ def op_not(a):
     return FALSE if _truth(a) else TRUE
 
 
-# -- tuples ---------------------------------------------------------------------------------------
+# -- tuples ------------------------------------------------------------------------------------
 
 @bif("erlang", "element", 2)
 def element(i, t):
@@ -254,7 +254,7 @@ def list_to_tuple(lst):
     return tuple(items)
 
 
-# -- lists -----------------------------------------------------------------------------------------
+# -- lists -------------------------------------------------------------------------------------
 
 @bif("erlang", "hd", 1)
 def hd(lst):
@@ -321,7 +321,7 @@ bif("erlang", "--", 2)(subtract)
 bif("erlang", "subtract", 2)(subtract)
 
 
-# -- atoms ------------------------------------------------------------------------------------------
+# -- atoms -------------------------------------------------------------------------------------
 
 def _atom_chars(lst):
     """The text of a list of code points for an atom, or None when a 256th
@@ -421,7 +421,7 @@ def binary_to_existing_atom(b, encoding):
     return a
 
 
-# -- pids, ports, references and funs as text ---------------------------------------------------
+# -- pids, ports, references and funs as text --------------------------------------------------
 
 @bif("erlang", "pid_to_list", 1)
 def pid_to_list(p):
@@ -565,7 +565,7 @@ def list_to_ref(lst):
     return HOOKS.make_ref(rt.node, ids, rt.creation)
 
 
-# -- erlang:fun_info/2 ------------------------------------------------------------------------------
+# -- erlang:fun_info/2 -------------------------------------------------------------------------
 
 def _local_fun_info(f, item):
     e = f.entry

@@ -18,22 +18,23 @@ _SMALL_MAX = (1 << 59) - 1
 def member(x, lst):
     if lst is NIL:
         return FALSE
-    if type(lst) is not Cons:
+    cons = Cons
+    if type(lst) is not cons:
         raise badarg()
     tx = type(x)
     if tx is Atom or tx is Nil:
-        while type(lst) is Cons:
+        while type(lst) is cons:
             if lst.hd is x:
                 return TRUE
             lst = lst.tl
     elif tx is int:
-        while type(lst) is Cons:
+        while type(lst) is cons:
             h = lst.hd
-            if type(h) is int and h == x:
+            if h == x and type(h) is int:
                 return TRUE
             lst = lst.tl
     else:
-        while type(lst) is Cons:
+        while type(lst) is cons:
             if eq_exact(lst.hd, x):
                 return TRUE
             lst = lst.tl
@@ -61,27 +62,31 @@ def keyfind_tuple(key, pos, lst):
     if type(pos) is not int or not 0 < pos <= _SMALL_MAX:
         raise badarg()
     i = pos - 1
+    n = pos
+    cons = Cons
+    tup = tuple
+    size = len
     tk = type(key)
     if tk is Atom or tk is Nil:
-        while type(lst) is Cons:
+        while type(lst) is cons:
             t = lst.hd
-            if type(t) is tuple and len(t) > i and t[i] is key:
+            if type(t) is tup and size(t) >= n and t[i] is key:
                 return t
             lst = lst.tl
     elif tk is int and _SMALL_MIN <= key <= _SMALL_MAX:
         fkey = float(key)
-        while type(lst) is Cons:
+        while type(lst) is cons:
             t = lst.hd
-            if type(t) is tuple and len(t) > i:
+            if type(t) is tup and size(t) >= n:
                 e = t[i]
                 te = type(e)
                 if (te is int and e == key) or (te is float and e == fkey):
                     return t
             lst = lst.tl
     else:
-        while type(lst) is Cons:
+        while type(lst) is cons:
             t = lst.hd
-            if type(t) is tuple and len(t) > i and eq(key, t[i]):
+            if type(t) is tup and size(t) >= n and eq(key, t[i]):
                 return t
             lst = lst.tl
     if lst is not NIL:

@@ -6,6 +6,7 @@ overflow), is badarith; underflow to zero is fine. The two-argument
 functions convert (and check) the first argument before the second.
 """
 
+import ctypes
 import math
 
 from ..terms import badarg, badarith
@@ -15,6 +16,29 @@ from .registry import bif
 __all__ = []
 
 _isfinite = math.isfinite
+
+
+def _libm(names):
+    """The C library's own functions for `names` (PyPy computes erf, erfc and
+    log2 in Python, differing from libm in the last bit), else the math module's.
+    The interpreter is linked with libm, so its symbols are the process's."""
+    try:
+        process = ctypes.CDLL(None)
+    except OSError:
+        process = None
+    found = {}
+    for name in names:
+        fn = getattr(process, name, None)
+        if fn is None:
+            found[name] = getattr(math, name)
+        else:
+            fn.restype = ctypes.c_double
+            fn.argtypes = [ctypes.c_double]
+            found[name] = fn
+    return found
+
+
+_C = _libm(("erf", "erfc", "log2"))
 
 
 def _double(x):
@@ -72,8 +96,8 @@ for _name, _fn in (
         ("sin", math.sin), ("cos", math.cos), ("tan", math.tan), ("asin", math.asin),
         ("acos", math.acos), ("atan", math.atan), ("sinh", math.sinh), ("cosh", math.cosh),
         ("tanh", math.tanh), ("asinh", math.asinh), ("acosh", math.acosh),
-        ("atanh", math.atanh), ("exp", math.exp), ("log", math.log), ("log2", math.log2),
-        ("log10", math.log10), ("sqrt", math.sqrt), ("erf", math.erf), ("erfc", math.erfc),
+        ("atanh", math.atanh), ("exp", math.exp), ("log", math.log), ("log2", _C["log2"]),
+        ("log10", math.log10), ("sqrt", math.sqrt), ("erf", _C["erf"]), ("erfc", _C["erfc"]),
         ("ceil", _ceil), ("floor", _floor)):
     _unary(_name, _fn)
 

@@ -96,39 +96,54 @@ def _utf8_part(b, pending):
     return text, b"", body[bad:]
 
 
+def _binary_text(b, latin1, pending):
+    """(text, pending, rest) of one binary, as _utf8_part."""
+    if latin1:
+        return b.decode("latin-1"), b"", None
+    return _utf8_part(b, pending)
+
+
+def _flush(codes, add):
+    """Move the code points collected so far into the text pieces."""
+    if codes:
+        add("".join(map(chr, codes)))
+        codes.clear()
+
+
 def chardata_to_text(data, latin1):
     """Convert chardata as the emulator does. Returns (text, None, None) or
     (converted text, error | incomplete, Rest); non-chardata stops with an
     error too, so callers must check it with _is_chardata."""
     pieces = []
     add = pieces.append
+    codes = []
+    code = codes.append
+    top = 0xFF if latin1 else 0x10FFFF
+    cons = Cons
     pending = b""
     stack = [data]
     rest = None
     while stack:
         cell = stack.pop()
-        while type(cell) is Cons:
+        while type(cell) is cons:
             h = cell.hd
             th = type(h)
             if th is int:
-                if pending or not (0 <= h < 0xD800 or 0xDFFF < h <= 0x10FFFF) \
-                        or (latin1 and h > 255):
+                if pending or not 0 <= h <= top or 0xD800 <= h <= 0xDFFF:
                     rest = cell
                     break
-                add(chr(h))
-            elif th is Cons:
+                code(h)
+            elif th is cons:
                 stack.append(cell.tl)
                 cell = h
                 continue
             elif th is bytes:
-                if latin1:
-                    add(h.decode("latin-1"))
-                else:
-                    text, pending, bad = _utf8_part(h, pending)
-                    add(text)
-                    if bad is not None:
-                        rest = Cons(bad, cell.tl)
-                        break
+                _flush(codes, add)
+                text, pending, bad = _binary_text(h, latin1, pending)
+                add(text)
+                if bad is not None:
+                    rest = cons(bad, cell.tl)
+                    break
             elif h is not NIL:
                 rest = cell
                 break
@@ -138,10 +153,8 @@ def chardata_to_text(data, latin1):
         if cell is NIL:
             continue
         if type(cell) is bytes:         # the tail of an improper list, or the whole input
-            if latin1:
-                add(cell.decode("latin-1"))
-                continue
-            text, pending, bad = _utf8_part(cell, pending)
+            _flush(codes, add)
+            text, pending, bad = _binary_text(cell, latin1, pending)
             add(text)
             if bad is None:
                 continue
@@ -149,6 +162,7 @@ def chardata_to_text(data, latin1):
         else:
             rest = cell
         break
+    _flush(codes, add)
     text = "".join(pieces)
     if rest is not None:
         for tail in reversed(stack):
