@@ -385,8 +385,6 @@ def test_against_erl():
 
 
 @needs_erl
-@pytest.mark.xfail(strict=True, reason="erlpy.beam.reader.module_md5 hashes the FunT OldUniq "
-                   "fields, which OTP zeroes (module_info(md5) is wrong for modules with funs)")
 def test_local_fun_new_uniq():
     """A local fun's new_uniq is its module's MD5."""
     assert not differences("erlpy_diff_new_uniq",

@@ -186,8 +186,16 @@ def module_md5(cs):
     for cid in ("AtU8", "Code", "StrT", "ImpT", "ExpT", "FunT", "LitT", "Meta"):
         if cid == "AtU8" and cid not in cs:
             cid = "Atom"
-        if cid in cs:
-            h.update(cs[cid])
+        if cid not in cs:
+            continue
+        data = cs[cid]
+        if cid == "FunT":
+            # BEAM hashes the fun table with each entry's OldUniq zeroed
+            t = bytearray(data)
+            for off in range(4 + 20, len(t) - 3, 24):
+                t[off:off + 4] = b"\0\0\0\0"
+            data = bytes(t)
+        h.update(data)
     return h.digest()
 
 

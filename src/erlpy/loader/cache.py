@@ -17,13 +17,16 @@ __all__ = ["cache_dir", "load", "store", "key"]
 
 _DISABLED = os.environ.get("ERLPY_NO_CACHE") == "1"
 
+# Bumped whenever what a prepared module holds changes within one erlpy version.
+FORMAT = "2"
+
 
 def cache_dir():
     base = os.environ.get("ERLPY_CACHE_DIR")
     if not base:
         xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
         base = os.path.join(xdg, "erlpy")
-    return os.path.join(base, __version__, "prepared")
+    return os.path.join(base, __version__, "prepared-" + FORMAT)
 
 
 def key(data):
