@@ -10,6 +10,7 @@ import sys
 __all__ = ["main", "parse_args"]
 
 USAGE = """usage: erlpy [flags] [-extra args...]
+       erlpy bench [--small] [--only NAME,...] [...]   (erlpy bench -h)
   -noshell, -noinput     no interactive shell
   -pa DIR... / -pz DIR...  add code path directories (front / back)
   -s MOD [FUNC [ARG...]]   call MOD:FUNC([ARG...]) (atoms) at start-up
@@ -73,6 +74,9 @@ def main(argv=None):
     if argv and argv[0] in ("-h", "--help"):
         sys.stdout.write(USAGE)
         return 0
+    if argv and argv[0] == "bench":
+        from .bench import main as bench_main
+        return bench_main(argv[1:])
     flags, commands, pa, pz, plain, emu = parse_args(argv)
     names = [f for f, _ in flags]
     if "detached" in names:
