@@ -75,10 +75,14 @@ class Result:
         return "\n".join(parts)
 
 
-def run_program(module, beam_dir, python=None, extra_args=()):
+def run_program(module, beam_dir, python=None, extra_args=(), engine="jit"):
+    """Run one program; under the JIT a module it cannot compile is reported
+    on stderr (ERLPY_JIT_VERBOSE), which fails the comparison."""
     python = python or sys.executable
     env = dict(os.environ)
     env["PYTHONPATH"] = SRC + os.pathsep + env.get("PYTHONPATH", "")
+    env["ERLPY_ENGINE"] = engine
+    env["ERLPY_JIT_VERBOSE"] = "1"
     cmd = [python, "-m", "erlpy"] + list(extra_args) + [
         "-noshell", "-pa", beam_dir, "-s", module, "main", "-s", "init", "stop"]
     r = Result()
@@ -94,12 +98,13 @@ def run_program(module, beam_dir, python=None, extra_args=()):
     return r
 
 
-def run_all(python=None, extra_args=(), jobs=None):
+def run_all(python=None, extra_args=(), jobs=None, engine="jit"):
     """{module: Result} for the whole corpus, run `jobs` at a time."""
     beam_dir = compiled_dir()
     jobs = jobs or max(2, os.cpu_count() or 2)
     with concurrent.futures.ThreadPoolExecutor(jobs) as ex:
-        futs = {m: ex.submit(run_program, m, beam_dir, python, extra_args) for m in programs()}
+        futs = {m: ex.submit(run_program, m, beam_dir, python, extra_args, engine)
+                for m in programs()}
         return {m: f.result() for m, f in futs.items()}
 
 
@@ -108,7 +113,7 @@ if __name__ == "__main__":
     d = compiled_dir()
     passed = 0
     for m in mods:
-        r = run_program(m, d)
+        r = run_program(m, d, engine=os.environ.get("ERLPY_ENGINE", "jit"))
         print(("ok       " if r.ok else "FAIL     ") + m, flush=True)
         if r.ok:
             passed += 1

@@ -1,5 +1,5 @@
 """The conformance corpus: every program must print exactly what OTP 25 prints,
-under CPython and under PyPy.
+under CPython and under PyPy, on the JIT and on the interpreter.
 
 All programs run once per session and interpreter (in parallel), then one
 test per program checks its result. KNOWN_FAILURES lists programs that do
@@ -8,6 +8,7 @@ must leave the list.
 """
 
 import shutil
+import sys
 
 import pytest
 
@@ -26,17 +27,20 @@ pytestmark = pytest.mark.skipif(
     reason="the conformance corpus (../shared/conformance) or erlc is missing")
 
 
-@pytest.fixture(scope="session")
-def cpython_results():
-    return runner.run_all()
+_RESULTS = {}
 
 
-@pytest.fixture(scope="session")
-def pypy_results():
-    pypy = shutil.which("pypy3")
-    if pypy is None:
-        pytest.skip("pypy3 is not installed")
-    return runner.run_all(python=pypy)
+def _results(python, engine):
+    """All programs' results under one interpreter and engine (run once, in parallel)."""
+    key = (python, engine)
+    if key not in _RESULTS:
+        exe = sys.executable
+        if python == "pypy":
+            exe = shutil.which("pypy3")
+            if exe is None:
+                pytest.skip("pypy3 is not installed")
+        _RESULTS[key] = runner.run_all(python=exe, engine=engine)
+    return _RESULTS[key]
 
 
 def _check(module, results, known, request):
@@ -46,11 +50,13 @@ def _check(module, results, known, request):
     assert r.ok, r.explain()
 
 
+@pytest.mark.parametrize("engine", ["jit", "interp"])
 @pytest.mark.parametrize("module", runner.programs())
-def test_conformance_cpython(module, cpython_results, request):
-    _check(module, cpython_results, KNOWN_FAILURES, request)
+def test_conformance_cpython(module, engine, request):
+    _check(module, _results("cpython", engine), KNOWN_FAILURES, request)
 
 
+@pytest.mark.parametrize("engine", ["jit", "interp"])
 @pytest.mark.parametrize("module", runner.programs())
-def test_conformance_pypy(module, pypy_results, request):
-    _check(module, pypy_results, KNOWN_FAILURES_PYPY, request)
+def test_conformance_pypy(module, engine, request):
+    _check(module, _results("pypy", engine), KNOWN_FAILURES_PYPY, request)

@@ -1,5 +1,6 @@
-"""Differential tests of the interpreter: the same functions run on real erl
-and on erlpy, and their results, printed with ~w, must be identical.
+"""Differential tests of both engines (interpreter and JIT): the same
+functions run on real erl and on erlpy, and their results, printed with ~w,
+must be identical.
 
 Each function in SRC returns a term (often {Class, Reason, TopFrame} of an
 exception), so instruction semantics, BIF errors and stack traces are all
@@ -112,15 +113,15 @@ def _lines(text):
     return out
 
 
-@pytest.fixture(scope="module")
-def both():
+@pytest.fixture(scope="module", params=["jit", "interp"])
+def both(request):
     d = compile_erlang(SRC)
     erl = subprocess.run(
         ["erl", "-noshell", "-pa", d, "-eval",
          "io:put_chars(diff_emu:show(diff_emu:all())), halt()."],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120, check=True)
     expected = _lines(erl.stdout.decode("latin-1"))
-    vm = ErlangVM(code_path=[d]).start()
+    vm = ErlangVM(code_path=[d], engine=request.param).start()
     got = vm.call("diff_emu", "show", [vm.call("diff_emu", "all", [])])
     from erlpy.terms import list_to_str
     return expected, _lines(list_to_str(got))

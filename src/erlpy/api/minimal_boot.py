@@ -14,7 +14,6 @@ import sys
 from ..terms import (A, atom, Atom, Pid, NIL, Cons, estr, from_seq, format_term, ErlangError,
                      to_pylist, Map)
 from ..code.contract import VM, Halt
-from ..emu.interp import call_export
 
 __all__ = ["boot", "start"]
 
@@ -93,7 +92,7 @@ class _Init:
 
 
 def _step_call(v, st):
-    return call_export(st[0], st[1])
+    return VM.call_export(st[0], st[1])
 
 
 def _step_trap_exit(v, st):
@@ -113,19 +112,19 @@ def _step_logger_started(v, st):
 
 def _eval_scan(v, text):
     e = VM.code.export(A.erl_scan, A.string, 1)
-    return call_export(e, [estr(text)])
+    return VM.call_export(e, [estr(text)])
 
 
 def _eval_parse(v, text):
     if not (type(v) is tuple and len(v) == 3 and v[0] is A.ok):
         raise ErlangError(A.error, (A.badmatch, v))
-    return call_export(VM.code.export(A.erl_parse, A.parse_exprs, 1), [v[1]])
+    return VM.call_export(VM.code.export(A.erl_parse, A.parse_exprs, 1), [v[1]])
 
 
 def _eval_exprs(v, text):
     if not (type(v) is tuple and len(v) == 2 and v[0] is A.ok):
         raise ErlangError(A.error, (A.badmatch, v))
-    return call_export(VM.code.export(A.erl_eval, A.exprs, 2), [v[1], NIL])
+    return VM.call_export(VM.code.export(A.erl_eval, A.exprs, 2), [v[1], NIL])
 
 
 def _commands(code, commands):

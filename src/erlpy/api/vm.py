@@ -13,7 +13,7 @@ from ..bifs import registry
 from ..runtime.scheduler import Runtime
 from ..ports.port import PortTable
 
-__all__ = ["ErlangVM", "ProcessExit", "otp_root", "otp_lib_dirs"]
+__all__ = ["ErlangVM", "ProcessExit", "otp_root", "otp_lib_dirs", "select_engine", "ENGINES"]
 
 
 class ProcessExit(Exception):
@@ -57,6 +57,24 @@ def otp_lib_dirs(root=None):
     return dirs
 
 
+ENGINES = ("jit", "interp")
+
+
+def select_engine(name=None):
+    """Make `name` (or $ERLPY_ENGINE, default the JIT) the engine that runs
+    Erlang code; returns its name."""
+    name = name or os.environ.get("ERLPY_ENGINE") or "jit"
+    if name not in ENGINES:
+        raise ValueError("unknown engine %r (expected one of %s)" % (name, ", ".join(ENGINES)))
+    if name == "jit":
+        from ..jit import engine
+    else:
+        from ..emu import interp as engine
+    VM.call_export = engine.call_export
+    VM.entry = engine.entry
+    return name
+
+
 def _register_bifs():
     import importlib
     for name in _BIF_MODULES:
@@ -70,9 +88,10 @@ def _register_bifs():
 class ErlangVM:
     """One Erlang node running inside this Python process."""
 
-    def __init__(self, code_path=(), extra_path_end=()):
+    def __init__(self, code_path=(), extra_path_end=(), engine=None):
         if hasattr(sys, "set_int_max_str_digits"):
             sys.set_int_max_str_digits(0)
+        self.engine = select_engine(engine)
         _register_bifs()
         self.code = CodeTable()
         registry.install(self.code)

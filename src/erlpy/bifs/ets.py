@@ -407,7 +407,7 @@ def info_1(tid):
     return from_seq([(A[k], _info_item(tab, A[k])) for k in _INFO_ORDER])
 
 
-@bif("ets", "info", 2)
+@bif("ets", "info", 2, traps=True)
 def info_2(tid, item):
     if item is A.binary:
         return Trap(VM.code.export(A.erts_internal, A.ets_info_binary, 1), [tid])

@@ -631,6 +631,9 @@ def _pinfo_item(p, item):
 def _current_function(p):
     """Best effort: the function a suspended process is in, from its resume record."""
     for fn, st in reversed(p.stack):
+        mfa = getattr(fn, "mfa", None)          # a JIT resume record
+        if mfa is not None:
+            return mfa
         if type(st) is tuple and len(st) == 5:
             mod, pc = st[0], st[1]
             try:
@@ -642,7 +645,11 @@ def _current_function(p):
             if type(target) is Fun:
                 e = target.entry
                 return (e.module, e.name, e.arity)
-            return (target.module, target.function, target.arity)
+            mfa = getattr(target, "mfa", None)  # a preempted JIT call
+            if mfa is not None:
+                return mfa
+            if hasattr(target, "module"):
+                return (target.module, target.function, target.arity)
     ic = p.initial_call
     return ic if ic is not None else (A.erlang, A.apply, 2)
 
@@ -689,7 +696,7 @@ def process_info2(pid, item):
 
 # -- apply -----------------------------------------------------------------------
 
-@bif("erlang", "apply", 3)
+@bif("erlang", "apply", 3, traps=True)
 def apply3(m, f, args):
     if type(f) is not Atom:
         raise badarg()
@@ -701,7 +708,7 @@ def apply3(m, f, args):
     return Trap(VM.code.export(m, f, len(a)), a)
 
 
-@bif("erlang", "apply", 2)
+@bif("erlang", "apply", 2, traps=True)
 def apply2(fun, args):
     a = _pylist(args)
     t = type(fun)
@@ -759,12 +766,12 @@ def hibernate(m, f, args):
     a = _pylist(args)
     if type(m) is not Atom or type(f) is not Atom:
         raise badarg()
-    from ..code.contract import WAIT
+    from ..code.contract import HIBERNATE
     e = VM.code.export(m, f, len(a))
     # the process waits for a message, then starts afresh in M:F(Args)
     VM.current.stack.clear()
     TMP.append((_hibernate_wake, (e, a)))
-    raise WAIT
+    raise HIBERNATE
 
 
 def _hibernate_wake(v, st):
@@ -773,8 +780,7 @@ def _hibernate_wake(v, st):
         from ..code.contract import WAIT
         TMP.append((_hibernate_wake, st))
         raise WAIT
-    from ..emu.interp import call_export
-    return call_export(st[0], st[1])
+    return VM.call_export(st[0], st[1])
 
 
 # -- timers ------------------------------------------------------------------------

@@ -4,7 +4,8 @@
     def atom_to_list(a): ...
 
 A BIF takes its Erlang arguments positionally and returns a term, or a
-`Trap(export, args)` to continue in Erlang code (apply/3 and friends). It
+`Trap(export, args)` to continue in Erlang code (apply/3 and friends; they
+are registered with traps=True). It
 raises ErlangError for Erlang errors (`raise badarg()`); the engine adds the
 stack frame {M, F, Args, [{error_info, #{module => ...}}]} as BEAM does,
 unless the BIF is registered with frame=False (error/1, throw/1, the
@@ -39,10 +40,12 @@ ERROR_INFO_MODULE = {
 }
 
 
-def bif(module, name, arity, frame=True):
-    """Register the decorated function as module:name/arity."""
+def bif(module, name, arity, frame=True, traps=False):
+    """Register the decorated function as module:name/arity. `traps`: it may
+    return a Trap (the JIT checks for one only after such BIFs)."""
     def deco(fn):
         BIFS[(module, name, arity)] = (fn, frame)
+        fn.traps = traps
         return fn
     return deco
 

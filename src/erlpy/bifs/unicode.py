@@ -265,7 +265,7 @@ def _other_encoding(data, encoding, erlang_fallback, make):
     return Trap(VM.code.export(A.unicode, erlang_fallback, 2), [data, encoding])
 
 
-@bif("unicode", "characters_to_binary", 2)
+@bif("unicode", "characters_to_binary", 2, traps=True)
 def characters_to_binary(data, encoding):
     latin1 = _is_latin1(encoding)
     if latin1 is None:
@@ -283,7 +283,7 @@ def characters_to_binary(data, encoding):
     return _convert(data, latin1, _encode_utf8)
 
 
-@bif("unicode", "characters_to_list", 2)
+@bif("unicode", "characters_to_list", 2, traps=True)
 def characters_to_list(data, encoding):
     latin1 = _is_latin1(encoding)
     if latin1 is None:

@@ -17,6 +17,8 @@ USAGE = """usage: erlpy [flags] [-extra args...]
   -run MOD [FUNC [ARG...]] the same with string arguments
   -eval EXPRS              evaluate Erlang expressions at start-up
   -extra ARG...            plain arguments (init:get_plain_arguments/0)
+  +Jno / +Jyes             run Erlang code on the interpreter / the JIT (default;
+                           also ERLPY_ENGINE=interp|jit)
   +FLAG                    emulator flags of erl are accepted (most are ignored)
   -v                       verbose: say what erlpy ignores
 """
@@ -84,8 +86,15 @@ def main(argv=None):
                          "supervisor or with nohup instead)\n")
         return 1
     verbose = "v" in names
+    engine = None
+    for f in emu:
+        if f in ("+Jno", "+Jyes"):
+            engine = "interp" if f == "+Jno" else "jit"
+    emu = [f for f in emu if f not in ("+Jno", "+Jyes")]
     if verbose and emu:
         sys.stderr.write("erlpy: ignoring emulator flags %s\n" % " ".join(emu))
+    if verbose:
+        os.environ["ERLPY_JIT_VERBOSE"] = "1"
     from ..api.vm import ErlangVM
     from ..api.minimal_boot import boot
     from ..terms import atom
@@ -93,7 +102,7 @@ def main(argv=None):
         if not os.path.isdir(d) and verbose:
             sys.stderr.write("erlpy: code path directory %s does not exist\n" % d)
     vm = ErlangVM(code_path=[os.path.abspath(d) for d in pa],
-                  extra_path_end=[os.path.abspath(d) for d in pz])
+                  extra_path_end=[os.path.abspath(d) for d in pz], engine=engine)
     status = boot(vm, [(atom(f), v) for f, v in flags], commands, plain)
     sys.stdout.flush()
     return status

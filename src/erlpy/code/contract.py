@@ -13,7 +13,7 @@
   process, the code table, runtime entry points set at start-up).
 """
 
-__all__ = ["Unwind", "PREEMPT", "WAIT", "TMP", "Trap", "Exit", "Halt", "VM", "RawTrace",
+__all__ = ["Unwind", "PREEMPT", "WAIT", "HIBERNATE", "TMP", "Thrown", "Trap", "Exit", "Halt", "VM", "RawTrace",
            "NONVALUE", "CatchTag"]
 
 
@@ -27,7 +27,20 @@ class Unwind(BaseException):
 
 PREEMPT = Unwind("preempt")
 WAIT = Unwind("wait")
+# erlang:hibernate/3: wait, but the frames crossed push nothing (the stack is discarded)
+HIBERNATE = Unwind("hibernate")
 TMP = []
+
+
+class Thrown:
+    """An exception on its way to a resumed frame: when a record function
+    raises, the scheduler passes this as the value of the next record whose
+    function has `catches` set, so that frame's catch and location apply."""
+
+    __slots__ = ("exc",)
+
+    def __init__(self, exc):
+        self.exc = exc
 
 
 class Trap:
@@ -98,6 +111,11 @@ class _VM:
         self.node = None         # this node's name (atom)
         self.make_ref = None     # make_ref() -> a new local Ref
         self.runtime = None      # the runtime (runtime/scheduler.py Runtime)
+        # the engine: call_export(export_or_fun, args) runs a call to completion
+        # in the current process; entry is the record function (v, (e, args))
+        # that starts one. Set by the VM (interpreter or JIT).
+        self.call_export = None
+        self.entry = None
 
 
 VM = _VM()

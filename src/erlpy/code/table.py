@@ -41,7 +41,7 @@ class FunEntry:
     (free variables + parameters), and where its code starts."""
 
     __slots__ = ("module", "name", "index", "old_uniq", "arity", "nfree", "entry",
-                 "module_obj", "uniq")
+                 "module_obj", "uniq", "engine_entry")
 
     def __init__(self, module, name, index, old_uniq, arity, nfree, entry, module_obj, uniq):
         self.module = module
@@ -53,6 +53,7 @@ class FunEntry:
         self.entry = entry
         self.module_obj = module_obj
         self.uniq = uniq
+        self.engine_entry = None   # the JIT's function for this fun's code
 
 
 class Module:

@@ -6,7 +6,7 @@ from ..terms import A, Atom, NIL
 from ..terms import bits as B
 from .gen import factory_namespace
 
-__all__ = ["build_bs"]
+__all__ = ["BS_BUILDERS"]
 
 factory_namespace.update({
     "B": B, "MatchCtx": B.MatchCtx, "create_bin": B.create_bin, "ALL": B.ALL,
@@ -39,19 +39,10 @@ def _ctx(s, op):
     return s.src(op)
 
 
-def build_bs(s, mod, pc, ins, nxt):
-    name = ins[0]
-    f = _BS.get(name)
-    if f is None:
-        raise ValueError("no interpreter closure for %s" % name)
-    f(s, mod, ins)
-    return s.build(nxt)
-
-
 def _fail_or_badarg(s, fail):
     if fail is None:
         return "raise _bs_badarg()"
-    return "return %s" % s.val(fail)
+    return s.jump(fail)
 
 
 def _start_match4(s, mod, ins):
@@ -87,27 +78,27 @@ def _getter(fn, with_flags):
         if with_flags:
             args.append(s.val(_flags(flags)))
         s.line("v = %s(%s)" % (fn, ", ".join(args)))
-        s.line("if v is None: return %s" % s.val(fail))
+        s.line("if v is None: " + s.jump(fail))
         s.line("%s = v" % s.dst(dst))
     return build
 
 
 def _skip_bits(s, mod, ins):
     _, fail, ctx, size, unit, _flags_op = ins
-    s.line("if not skip_bits(%s, %s, %s): return %s" % (
-        _ctx(s, ctx), _size_expr(s, size), s.val(_num(unit)), s.val(fail)))
+    s.line("if not skip_bits(%s, %s, %s): %s" % (
+        _ctx(s, ctx), _size_expr(s, size), s.val(_num(unit)), s.jump(fail)))
 
 
 def _test_tail(s, mod, ins):
     _, fail, ctx, bits = ins
     s.line("c = %s" % _ctx(s, ctx))
-    s.line("if c.end - c.pos != %s: return %s" % (s.val(_num(bits)), s.val(fail)))
+    s.line("if c.end - c.pos != %s: %s" % (s.val(_num(bits)), s.jump(fail)))
 
 
 def _test_unit(s, mod, ins):
     _, fail, ctx, unit = ins
     s.line("c = %s" % _ctx(s, ctx))
-    s.line("if (c.end - c.pos) %% %s: return %s" % (s.val(_num(unit)), s.val(fail)))
+    s.line("if (c.end - c.pos) %% %s: %s" % (s.val(_num(unit)), s.jump(fail)))
 
 
 def _match_string(s, mod, ins):
@@ -115,8 +106,8 @@ def _match_string(s, mod, ins):
     nbits = _num(bits)
     off = _num(offset)
     data = mod.strings[off:off + (nbits + 7) // 8]
-    s.line("if not match_string(%s, %s, %s): return %s" % (
-        _ctx(s, ctx), s.val(nbits), s.val(data), s.val(fail)))
+    s.line("if not match_string(%s, %s, %s): %s" % (
+        _ctx(s, ctx), s.val(nbits), s.val(data), s.jump(fail)))
 
 
 def _utf_getter(kind, skip):
@@ -131,7 +122,7 @@ def _utf_getter(kind, skip):
         else:
             call = "get_%s(%s, %s)" % (kind, c, s.val(_flags(flags)))
         s.line("v = " + call)
-        s.line("if v is None: return %s" % s.val(fail))
+        s.line("if v is None: " + s.jump(fail))
         if not skip:
             s.line("%s = v" % s.dst(dst))
     return build
@@ -161,10 +152,7 @@ def _create_bin(s, mod, ins):
     if fail is None:
         s.line("%s = %s" % (s.dst(dst), call))
     else:
-        s.line("try:")
-        s.line("    r = " + call)
-        s.line("except ErlangError:")
-        s.line("    return %s" % s.val(fail))
+        s.try_call(call, fail)
         s.line("%s = r" % s.dst(dst))
 
 
@@ -174,10 +162,7 @@ def _bs_add(s, mod, ins):
     if fail is None:
         s.line("%s = %s" % (s.dst(dst), call))
         return
-    s.line("try:")
-    s.line("    r = " + call)
-    s.line("except ErlangError:")
-    s.line("    return %s" % s.val(fail))
+    s.try_call(call, fail)
     s.line("%s = r" % s.dst(dst))
 
 
@@ -191,7 +176,7 @@ def _utf_size(fn):
 
 
 def _init_writable(s, mod, ins):
-    s.line("X[0] = b''")
+    s.line("%s = b''" % s.dst(("x", 0)))
 
 
 def _context_to_binary(s, mod, ins):
@@ -199,7 +184,7 @@ def _context_to_binary(s, mod, ins):
     s.line("if type(c) is MatchCtx: %s = B.get_tail(MatchCtx(c.data, 0, c.end))" % s.dst(ins[1]))
 
 
-_BS = {
+BS_BUILDERS = {
     "bs_start_match4": _start_match4,
     "bs_start_match3": _start_match3,
     "bs_get_position": _get_position,

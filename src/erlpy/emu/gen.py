@@ -51,7 +51,30 @@ class Shape:
         raise ValueError("bad destination %r" % (op,))
 
     def line(self, text):
-        self.lines.append(text)
+        self.lines.extend(text.split("\n"))
+
+    def value(self, op, temp):
+        """An expression for operand `op` that is cheap to repeat: here a
+        local `temp` assigned from the register array."""
+        if op[0] == "c":
+            return self.val(op[1])
+        self.line("%s = %s" % (temp, self.src(op)))
+        return temp
+
+    def jump(self, label):
+        """Statement that continues at instruction `label`."""
+        return "return " + self.val(label)
+
+    def xs(self, n):
+        """Expression for the list [x0, ..., x(n-1)]."""
+        return "X[:%s]" % self.val(n)
+
+    def try_call(self, expr, fail, indent=""):
+        """r = expr, jumping to `fail` if it raises an Erlang error."""
+        self.line(indent + "try:")
+        self.line(indent + "    r = " + expr)
+        self.line(indent + "except ErlangError:")
+        self.line(indent + "    " + self.jump(fail))
 
     def build(self, nxt):
         """Compile (or reuse) the factory and return the closure for `nxt`."""

@@ -28,7 +28,8 @@ from ..loader.transform import X_REGS
 from .ops import (build_closure, C_CALL, C_CALL_ONLY, C_CALL_EXT, C_CALL_EXT_ONLY, C_RETURN,
                   C_ALLOCATE, C_APPLY, C_APPLY_LAST, C_CALL_FUN, C_CALL_FUN2, C_WAIT,
                   C_WAIT_TIMEOUT)
-from .stacktrace import add_frame, bif_frame
+from .stacktrace import add_frame, bif_frame, locate_frame
+from . import receive
 
 __all__ = ["call_export", "entry", "resume", "XREGS", "build"]
 
@@ -36,9 +37,6 @@ __all__ = ["call_export", "entry", "resume", "XREGS", "build"]
 # time; live registers are saved when a process is suspended), followed by
 # the float registers.
 XREGS = [None] * (X_REGS + 256)
-
-_INFINITY = A.infinity
-
 
 def build(mod):
     """The closure table of a module. Each instruction's closure is built the
@@ -222,22 +220,13 @@ def _run(mod, npc, stack, y):
                 elif npc == C_WAIT_TIMEOUT:
                     # resumed at the label after a message or the timeout: the
                     # receive loop comes back here and sees timed_out
-                    p = vm.current
-                    if p.timed_out:
-                        p.timed_out = False
-                        p.receive_timer = None
+                    if receive.timed_out(vm.current, _read(ins[2], X, y)):
                         npc = pc + 1
                         continue
-                    t = _read(ins[2], X, y)
-                    if t is not _INFINITY:
-                        if type(t) is not int or t < 0 or t > 0xFFFFFFFF:
-                            raise ErlangError(ERROR, A.timeout_value)
-                        if t == 0:
-                            npc = pc + 1
-                            continue
-                        if p.receive_timer is None:
-                            p.start_receive_timer(t)
-                    TMP.append((resume, (mod, ins[1], stack, y, ())))
+                    # a timeout in an x register is read again when the receive resumes
+                    src = ins[2]
+                    live = tuple(X[:src[1] + 1]) if src[0] == "x" else ()
+                    TMP.append((resume, (mod, ins[1], stack, y, live)))
                     raise WAIT
                 else:
                     raise SystemError("bad control code %d at %s:%d" % (npc, mod.name, pc))
@@ -320,46 +309,11 @@ def _run(mod, npc, stack, y):
             npc = tag.pc
 
 
-def _inline_arith(ins):
-    """BEAM's JIT does + and - with a literal integer inline and raises
-    badarith without an erlang:'+'/2 frame; every other arithmetic BIF
-    failure shows the BIF with its arguments."""
-    op, a, b = ins[1], ins[3], ins[4]
-    return op != "*" and ((a[0] == "c" and type(a[1]) is int) or
-                          (b[0] == "c" and type(b[1]) is int))
-
-
 def _locate(exc, mod, pc, stack, bifcall, X, y):
-    """Add the frames of this run to an exception's trace, as BEAM records
-    them when raising: the failing BIF (if any), the current function, then
-    the return addresses on the stack."""
-    if exc.etrace is not None or len(exc.trace) >= BACKTRACE_DEPTH:
-        return
-    if not exc.located:
-        exc.located = True
-        ins = mod.code[pc]
-        n = len(exc.trace)
-        if bifcall is not None and bifcall[2] == pc:
-            be, bargs, _ = bifcall
-            if be.bif_frame:
-                bif_frame(exc, be, bargs)
-        elif ins[0] == "bif":
-            be = mod.imports[ins[1]]
-            if be.bif_frame:
-                bif_frame(exc, be, [_read(a, X, y) for a in ins[3]])
-        elif ins[0] == "arith":
-            if not _inline_arith(ins):
-                bif_frame(exc, mod.imports[ins[6]], [_read(ins[3], X, y), _read(ins[4], X, y)])
-        elif ins[0] == "send":
-            bif_frame(exc, VM.code.export(A.erlang, A.send, 2), [X[0], X[1]])
-        loc = mod.location_at(pc)
-        if exc.error_info is not None and len(exc.trace) == n:
-            # an instruction's own error (bs_create_bin...): the cause goes in this frame
-            loc = loc + [("error_info", exc.error_info)]
-        add_frame(exc, mod.mfa_at(pc), exc.frame_args, loc)
-    else:
-        add_frame(exc, mod.mfa_at(pc), None, mod.location_at(pc))
+    """Add the frames of this run to an exception's trace: the current
+    function's (and a failing BIF's), then the return addresses on the stack."""
+    locate_frame(exc, mod, pc, lambda op: _read(op, X, y), bifcall)
     for m, rpc, _ in reversed(stack):
-        if len(exc.trace) >= BACKTRACE_DEPTH:
+        if exc.etrace is not None or len(exc.trace) >= BACKTRACE_DEPTH:
             break
         add_frame(exc, m.mfa_at(rpc - 1), None, m.location_at(rpc - 1))

@@ -15,7 +15,7 @@ from .gen import Shape, factory_namespace
 from . import receive
 from .stacktrace import build_stacktrace
 
-__all__ = ["build_closure", "CONTROL", "C_CALL", "C_CALL_ONLY", "C_CALL_EXT", "C_CALL_EXT_ONLY",
+__all__ = ["build_closure", "fill", "CONTROL", "C_CALL", "C_CALL_ONLY", "C_CALL_EXT", "C_CALL_EXT_ONLY",
            "C_RETURN", "C_ALLOCATE", "C_APPLY", "C_APPLY_LAST", "C_CALL_FUN", "C_CALL_FUN2",
            "C_WAIT", "C_WAIT_TIMEOUT", "arith_slow"]
 
@@ -31,6 +31,7 @@ CONTROL = {
 }
 
 _INF = float("inf")
+_X0, _X1, _X2, _X3 = ("x", 0), ("x", 1), ("x", 2), ("x", 3)
 
 
 def _err(reason):
@@ -75,9 +76,9 @@ def _fdiv(a, b):
         raise _badarith()
 
 
-def _function_clause(X, arity):
+def _function_clause(args):
     e = ErlangError(ERROR, A.function_clause)
-    e.frame_args = from_seq(X[:arity])
+    e.frame_args = from_seq(args)
     return e
 
 
@@ -209,24 +210,38 @@ def build_closure(mod, pc, ins):
     if name in _NOOP:
         return _constant_closure(nxt)
     s = Shape()
+    if name == "trim":
+        s.line("del y[:%s]" % s.val(ins[1]))
+    elif not fill(s, mod, ins):
+        raise ValueError("no interpreter closure for %s" % name)
+    return s.build(nxt)
+
+
+def fill(s, mod, ins):
+    """Write the semantics of a simple instruction into shape `s` (either
+    engine's); False if `ins` has no builder here."""
+    name = ins[0]
     builder = _BUILDERS.get(name)
     if builder is not None:
         builder(s, mod, ins)
-        return s.build(nxt)
+        return True
     if name in _TYPE_TESTS:
         s.line("v = " + s.src(ins[2]))
-        s.line("if %s: return %s" % (_TYPE_TESTS[name].format(v="v"), s.val(ins[1])))
-        return s.build(nxt)
+        s.line("if %s: %s" % (_TYPE_TESTS[name].format(v="v"), s.jump(ins[1])))
+        return True
     if name.startswith("bs_"):
-        from .bits import build_bs
-        return build_bs(s, mod, pc, ins, nxt)
-    raise ValueError("no interpreter closure for %s" % name)
+        from .bits import BS_BUILDERS
+        builder = BS_BUILDERS.get(name)
+        if builder is not None:
+            builder(s, mod, ins)
+            return True
+    return False
 
 
 # -- builders: each fills a Shape for one instruction -------------------------
 
 def _b_func_info(s, mod, ins):
-    s.line("raise _function_clause(X, %s)" % s.val(ins[3]))
+    s.line("raise _function_clause(%s)" % s.xs(ins[3]))
 
 
 def _b_bif(s, mod, ins):
@@ -234,51 +249,52 @@ def _b_bif(s, mod, ins):
     e = mod.imports[imp]
     f = e.bif
     args = ", ".join(s.src(a) for a in srcs)
-    fn = s.val(f if f is not None else _undefined_bif(e))
+    fn = s.val(f if f is not None else missing_bif)
     if fail is None:
         s.line("%s = %s(%s)" % (s.dst(dst), fn, args))
     else:
-        s.line("try:")
-        s.line("    r = %s(%s)" % (fn, args))
-        s.line("except ErlangError:")
-        s.line("    return %s" % s.val(fail))
+        s.try_call("%s(%s)" % (fn, args), fail)
         s.line("%s = r" % s.dst(dst))
 
 
-def _undefined_bif(e):
-    def undefined(*args):
-        raise ErlangError(ERROR, A.undef)
-    return undefined
+def missing_bif(*args):
+    """A guard BIF that erlpy does not implement."""
+    raise ErlangError(ERROR, A.undef)
+
+
+def _int_test(s, ops):
+    """(expressions for the operands, test that all are ints): a literal
+    integer operand needs no test."""
+    exprs, tests = [], []
+    for op, temp in ops:
+        e = s.value(op, temp)
+        exprs.append(e)
+        if not (op[0] == "c" and type(op[1]) is int):
+            tests.append("type(%s) is int" % e)
+    return exprs, " and ".join(tests) or "True"
 
 
 def _b_arith(s, mod, ins):
     _, op, fail, a, b, dst, imp = ins
-    s.line("a = " + s.src(a))
-    s.line("b = " + s.src(b))
-    s.line("if type(a) is int and type(b) is int:")
-    s.line("    r = a %s b" % op)
-    s.line("else:")
+    (a, b), ints = _int_test(s, [(a, "a"), (b, "b")])
     if fail is None:
-        s.line("    r = arith_slow(%r, a, b)" % op)
-    else:
-        s.line("    try:")
-        s.line("        r = arith_slow(%r, a, b)" % op)
-        s.line("    except ErlangError:")
-        s.line("        return %s" % s.val(fail))
+        s.line("%s = %s %s %s if %s else arith_slow(%r, %s, %s)" % (
+            s.dst(dst), a, op, b, ints, op, a, b))
+        return
+    s.line("if %s:" % ints)
+    s.line("    r = %s %s %s" % (a, op, b))
+    s.line("else:")
+    s.try_call("arith_slow(%r, %s, %s)" % (op, a, b), fail, indent="    ")
     s.line("%s = r" % s.dst(dst))
-
-
-def _b_trim(s, mod, ins):
-    s.line("del y[:%s]" % s.val(ins[1]))
 
 
 def _b_init_yregs(s, mod, ins):
     for n in ins[1]:
-        s.line("y[%s] = None" % s.val(n))
+        s.line("%s = None" % s.dst(("y", n)))
 
 
 def _b_send(s, mod, ins):
-    s.line("X[0] = _send(X[0], X[1])")
+    s.line("%s = _send(%s, %s)" % (s.dst(_X0), s.src(_X0), s.src(_X1)))
 
 
 def _b_remove_message(s, mod, ins):
@@ -294,13 +310,13 @@ def _b_loop_rec(s, mod, ins):
     s.line("p = VM.current")
     s.line("mb = p.mbox")
     s.line("i = p.save")
-    s.line("if i >= len(mb): return %s" % s.val(fail))
+    s.line("if i >= len(mb): " + s.jump(fail))
     s.line("%s = mb[i]" % s.dst(dst))
 
 
 def _b_loop_rec_end(s, mod, ins):
     s.line("VM.current.save += 1")
-    s.line("return %s" % s.val(ins[1]))
+    s.line(s.jump(ins[1]))
 
 
 def _b_recv_marker_reserve(s, mod, ins):
@@ -321,47 +337,40 @@ def _b_recv_marker_use(s, mod, ins):
 
 def _b_is_function2(s, mod, ins):
     _, fail, f, arity = ins
-    s.line("if not _is_fun_arity(%s, %s): return %s" % (s.src(f), s.src(arity), s.val(fail)))
+    s.line("if not _is_fun_arity(%s, %s): %s" % (s.src(f), s.src(arity), s.jump(fail)))
 
 
 def _b_compare(test):
     def build(s, mod, ins):
         _, fail, a, b = ins
-        s.line("a = " + s.src(a))
-        s.line("b = " + s.src(b))
-        s.line(test.format(fail=s.val(fail)))
+        (a, b), ints = _int_test(s, [(a, "a"), (b, "b")])
+        s.line(test.format(a=a, b=b, ints=ints, fail=s.jump(fail)))
     return build
 
 
-_b_is_lt = _b_compare(
-    "if type(a) is int and type(b) is int:\n"
-    "            if a >= b: return {fail}\n"
-    "        elif compare(a, b) >= 0: return {fail}")
-_b_is_ge = _b_compare(
-    "if type(a) is int and type(b) is int:\n"
-    "            if a < b: return {fail}\n"
-    "        elif compare(a, b) < 0: return {fail}")
-_b_is_eq = _b_compare("if a is not b and compare(a, b) != 0: return {fail}")
-_b_is_ne = _b_compare("if a is b or compare(a, b) == 0: return {fail}")
-_b_is_eq_exact = _b_compare("if a is not b and not eq_exact(a, b): return {fail}")
-_b_is_ne_exact = _b_compare("if a is b or eq_exact(a, b): return {fail}")
+_b_is_lt = _b_compare("if ({a} >= {b}) if {ints} else compare({a}, {b}) >= 0: {fail}")
+_b_is_ge = _b_compare("if ({a} < {b}) if {ints} else compare({a}, {b}) < 0: {fail}")
+_b_is_eq = _b_compare("if {a} is not {b} and compare({a}, {b}) != 0: {fail}")
+_b_is_ne = _b_compare("if {a} is {b} or compare({a}, {b}) == 0: {fail}")
+_b_is_eq_exact = _b_compare("if {a} is not {b} and not eq_exact({a}, {b}): {fail}")
+_b_is_ne_exact = _b_compare("if {a} is {b} or eq_exact({a}, {b}): {fail}")
 
 
 def _b_is_eq_exact_id(s, mod, ins):
     _, fail, a, c = ins
-    s.line("if %s is not %s: return %s" % (s.src(a), s.val(c), s.val(fail)))
+    s.line("if %s is not %s: %s" % (s.src(a), s.val(c), s.jump(fail)))
 
 
 def _b_is_eq_exact_int(s, mod, ins):
     _, fail, a, c = ins
-    s.line("v = " + s.src(a))
-    s.line("if v != %s or type(v) is not int: return %s" % (s.val(c), s.val(fail)))
+    v = s.value(a, "v")
+    s.line("if %s != %s or type(%s) is not int: %s" % (v, s.val(c), v, s.jump(fail)))
 
 
 def _b_is_ne_exact_int(s, mod, ins):
     _, fail, a, c = ins
-    s.line("v = " + s.src(a))
-    s.line("if v == %s and type(v) is int: return %s" % (s.val(c), s.val(fail)))
+    v = s.value(a, "v")
+    s.line("if %s == %s and type(%s) is int: %s" % (v, s.val(c), v, s.jump(fail)))
 
 
 def _b_local_tail_call(s, mod, ins):
@@ -370,12 +379,12 @@ def _b_local_tail_call(s, mod, ins):
     s.line("r = VM.reds - 1")
     s.line("VM.reds = r")
     s.line("if r > 0: return %s" % s.val(ins[2]))
-    s.line("return %s" % s.val(C_CALL_ONLY))
+    s.line(s.jump(C_CALL_ONLY))
 
 
 def _b_is_ne_exact_id(s, mod, ins):
     _, fail, a, c = ins
-    s.line("if %s is %s: return %s" % (s.src(a), s.val(c), s.val(fail)))
+    s.line("if %s is %s: %s" % (s.src(a), s.val(c), s.jump(fail)))
 
 
 def _gets(s, gets):
@@ -386,16 +395,15 @@ def _gets(s, gets):
 def _b_test_arity(s, mod, ins):
     _, fail, src, arity, gets = ins
     s.line("t = " + s.src(src))
-    s.line("if type(t) is not tuple or len(t) != %s: return %s" % (s.val(arity), s.val(fail)))
+    s.line("if type(t) is not tuple or len(t) != %s: %s" % (s.val(arity), s.jump(fail)))
     _gets(s, gets)
 
 
 def _b_is_tagged_tuple(s, mod, ins):
     _, fail, src, arity, tag, gets = ins
     s.line("t = " + s.src(src))
-    f = s.val(fail)
-    s.line("if type(t) is not tuple or len(t) != %s or t[0] is not %s: return %s" % (
-        s.val(arity), s.val(tag), f))
+    s.line("if type(t) is not tuple or len(t) != %s or t[0] is not %s: %s" % (
+        s.val(arity), s.val(tag), s.jump(fail)))
     _gets(s, gets)
 
 
@@ -427,25 +435,27 @@ def _b_select_tuple_arity(s, mod, ins):
 
 
 def _b_jump(s, mod, ins):
-    s.line("return %s" % s.val(ins[1]))
+    s.line(s.jump(ins[1]))
 
 
 def _b_catch(s, mod, ins):
-    s.line("y[%s] = %s" % (s.val(ins[1]), s.val(CatchTag(mod, ins[2]))))
+    s.line("%s = %s" % (s.dst(("y", ins[1])), s.val(CatchTag(mod, ins[2]))))
 
 
 def _b_catch_end(s, mod, ins):
-    s.line("y[%s] = None" % s.val(ins[1]))
-    s.line("if X[0] is NONVALUE: X[0] = _catch_value(X[1], X[2], X[3])")
+    s.line("%s = None" % s.dst(("y", ins[1])))
+    s.line("if %s is NONVALUE: %s = _catch_value(%s, %s, %s)" % (
+        s.src(_X0), s.dst(_X0), s.src(_X1), s.src(_X2), s.src(_X3)))
 
 
 def _b_try_end(s, mod, ins):
-    s.line("y[%s] = None" % s.val(ins[1]))
+    s.line("%s = None" % s.dst(("y", ins[1])))
 
 
 def _b_try_case(s, mod, ins):
-    s.line("y[%s] = None" % s.val(ins[1]))
-    s.line("X[0] = X[1]; X[1] = X[2]; X[2] = X[3]")
+    s.line("%s = None" % s.dst(("y", ins[1])))
+    s.line("%s, %s, %s = %s, %s, %s" % (s.dst(_X0), s.dst(_X1), s.dst(_X2),
+                                        s.src(_X1), s.src(_X2), s.src(_X3)))
 
 
 def _b_raise_reason(tag):
@@ -463,11 +473,11 @@ def _b_raise(s, mod, ins):
 
 
 def _b_raw_raise(s, mod, ins):
-    s.line("_raw_raise(X[0], X[1], X[2])")
+    s.line("_raw_raise(%s, %s, %s)" % (s.src(_X0), s.src(_X1), s.src(_X2)))
 
 
 def _b_build_stacktrace(s, mod, ins):
-    s.line("X[0] = build_stacktrace(X[0].exc)")
+    s.line("%s = build_stacktrace(%s.exc)" % (s.dst(_X0), s.src(_X0)))
 
 
 def _b_move(s, mod, ins):
@@ -501,7 +511,7 @@ def _b_get_tl(s, mod, ins):
 def _b_is_nonempty_list_get(s, mod, ins):
     _, fail, src, hd, tl = ins
     s.line("c = " + s.src(src))
-    s.line("if type(c) is not Cons: return %s" % s.val(fail))
+    s.line("if type(c) is not Cons: " + s.jump(fail))
     if hd is not None:
         s.line("%s = c.hd" % s.dst(hd))
     if tl is not None:
@@ -563,35 +573,30 @@ def _b_put_map_exact(s, mod, ins):
     if fail is None:
         s.line("%s = _put_exact(%s, %s)" % (s.dst(dst), s.src(src), _kv_list(s, kvs)))
     else:
-        s.line("try:")
-        s.line("    r = _put_exact(%s, %s)" % (s.src(src), _kv_list(s, kvs)))
-        s.line("except ErlangError:")
-        s.line("    return %s" % s.val(fail))
+        s.try_call("_put_exact(%s, %s)" % (s.src(src), _kv_list(s, kvs)), fail)
         s.line("%s = r" % s.dst(dst))
 
 
 def _b_get_map_elements(s, mod, ins):
     _, fail, src, pairs = ins
-    f = s.val(fail)
     s.line("m = " + s.src(src))
-    s.line("if type(m) is not Map: return %s" % f)
+    s.line("if type(m) is not Map: " + s.jump(fail))
     for key, dst in pairs:
         s.line("v = m.get(%s)" % s.src(key))
-        s.line("if v is None: return %s" % f)
+        s.line("if v is None: " + s.jump(fail))
         s.line("%s = v" % s.dst(dst))
 
 
 def _b_has_map_fields(s, mod, ins):
     _, fail, src, keys = ins
-    f = s.val(fail)
     s.line("m = " + s.src(src))
-    s.line("if type(m) is not Map: return %s" % f)
+    s.line("if type(m) is not Map: " + s.jump(fail))
     for key in keys:
-        s.line("if not m.contains(%s): return %s" % (s.src(key), f))
+        s.line("if not m.contains(%s): %s" % (s.src(key), s.jump(fail)))
 
 
 _BUILDERS = {
-    "func_info": _b_func_info, "bif": _b_bif, "arith": _b_arith, "trim": _b_trim,
+    "func_info": _b_func_info, "bif": _b_bif, "arith": _b_arith,
     "init_yregs": _b_init_yregs, "send": _b_send, "remove_message": _b_remove_message,
     "timeout": _b_timeout, "loop_rec": _b_loop_rec, "loop_rec_end": _b_loop_rec_end,
     "recv_marker_reserve": _b_recv_marker_reserve, "recv_marker_bind": _b_recv_marker_bind,

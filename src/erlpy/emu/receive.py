@@ -7,9 +7,10 @@ optimisation: a receive that waits for a reply carrying a fresh reference
 starts scanning at the position the queue had when the reference was made.
 """
 
-from ..terms import eq_exact
+from ..terms import eq_exact, A, ErlangError
+from ..terms.errors import ERROR
 
-__all__ = ["remove_message", "timeout", "marker_reserve", "marker_bind", "marker_clear",
+__all__ = ["remove_message", "timeout", "timed_out", "marker_reserve", "marker_bind", "marker_clear",
            "marker_use"]
 
 
@@ -35,6 +36,27 @@ def timeout(p):
     p.save = 0
     p.receive_timer = None
     p.timed_out = False
+
+
+def timed_out(p, t):
+    """wait_timeout with time `t`: True if the receive's `after` branch runs
+    now (the timer fired, or t is 0); otherwise arms the timer (once) and
+    the caller suspends the process."""
+    if p.timed_out:
+        p.timed_out = False
+        p.receive_timer = None
+        return True
+    if t is not _INFINITY:
+        if type(t) is not int or t < 0 or t > 0xFFFFFFFF:
+            raise ErlangError(ERROR, A.timeout_value)
+        if t == 0:
+            return True
+        if p.receive_timer is None:
+            p.start_receive_timer(t)
+    return False
+
+
+_INFINITY = A.infinity
 
 
 def marker_reserve(p):

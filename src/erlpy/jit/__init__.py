@@ -1,1 +1,1 @@
-"""erlpy.jit"""
+"""The JIT: BEAM functions compiled to Python functions (see compiler.py)."""

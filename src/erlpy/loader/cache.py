@@ -13,7 +13,7 @@ import tempfile
 
 from .. import __version__
 
-__all__ = ["cache_dir", "load", "store", "key"]
+__all__ = ["base_dir", "cache_dir", "load", "store", "key"]
 
 _DISABLED = os.environ.get("ERLPY_NO_CACHE") == "1"
 
@@ -21,12 +21,17 @@ _DISABLED = os.environ.get("ERLPY_NO_CACHE") == "1"
 FORMAT = "2"
 
 
-def cache_dir():
+def base_dir():
+    """erlpy's cache directory for this version."""
     base = os.environ.get("ERLPY_CACHE_DIR")
     if not base:
         xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
         base = os.path.join(xdg, "erlpy")
-    return os.path.join(base, __version__, "prepared-" + FORMAT)
+    return os.path.join(base, __version__)
+
+
+def cache_dir():
+    return os.path.join(base_dir(), "prepared-" + FORMAT)
 
 
 def key(data):

@@ -20,8 +20,7 @@ from collections import deque
 from ..terms import (atom, A, Pid, Port, Ref, Atom, NIL, ErlangError, TRUE, FALSE, estr,
                      format_term)
 from ..terms.errors import ERROR, EXIT, THROW
-from ..code.contract import VM, TMP, PREEMPT, WAIT, Unwind, Exit
-from ..emu.interp import entry
+from ..code.contract import VM, TMP, PREEMPT, WAIT, HIBERNATE, Unwind, Exit, Thrown
 from ..emu.stacktrace import build_stacktrace
 from .process import Process, RUNNABLE, WAITING, RUNNING, EXITING, EXITED
 from .timers import Timers, now_ms
@@ -109,7 +108,7 @@ class Runtime:
         p = Process(self, pid)
         pid.proc = p
         self.procs[pid.num] = p
-        p.stack = [(entry, (target, args))]
+        p.stack = [(VM.entry, (target, args))]
         if parent is not None:
             p.group_leader = parent.group_leader
             p.spawned_by = parent.pid
@@ -450,9 +449,19 @@ class Runtime:
         S = p.stack
         v = p.value
         try:
-            while S:
-                fn, st = S.pop()
-                v = fn(v, st)
+            while True:
+                try:
+                    while S:
+                        fn, st = S.pop()
+                        v = fn(v, st)
+                    break
+                except ErlangError as e:
+                    # a resumed JIT frame below may catch it, or add its frame
+                    while S and not getattr(S[-1][0], "catches", False):
+                        S.pop()
+                    if not S:
+                        raise
+                    v = Thrown(e)
         except Unwind as u:
             u.__traceback__ = None
             TMP.reverse()
@@ -460,7 +469,7 @@ class Runtime:
             TMP.clear()
             p.value = None
             if p.status == RUNNING:
-                if u is WAIT and not p.timed_out:
+                if (u is WAIT or u is HIBERNATE) and not p.timed_out:
                     p.status = WAITING
                 else:
                     p.status = RUNNABLE
