@@ -7,6 +7,8 @@ code. The source text of a shape is the cache key, so each shape is compiled
 once per VM and reused by every instruction and module that has it.
 """
 
+import types
+
 __all__ = ["Shape", "factory_namespace"]
 
 _FACTORIES = {}
@@ -84,7 +86,9 @@ class Shape:
             params, body)
         fac = _FACTORIES.get(src)
         if fac is None:
-            ns = dict(factory_namespace)
+            # a module's dict: PyPy's JIT treats module globals as constants
+            ns = types.ModuleType("erlpy.emu.generated").__dict__
+            ns.update(factory_namespace)
             exec(compile(src, "<erlpy-op>", "exec"), ns)
             fac = _FACTORIES[src] = ns["make"]
         return fac(*self.values, nxt)

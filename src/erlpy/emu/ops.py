@@ -48,12 +48,20 @@ def _chk(r):
     return r
 
 
-_ARITH_SLOW = {"+": numbers.arith_add, "-": numbers.arith_sub, "*": numbers.arith_mul}
+_ARITH_SLOW = {"+": numbers.arith_add, "-": numbers.arith_sub, "*": numbers.arith_mul,
+               "&": numbers.arith_band, "|": numbers.arith_bor, "^": numbers.arith_bxor,
+               "//": numbers.arith_div, "%": numbers.arith_rem, ">>": numbers.arith_bsr,
+               "<<": numbers.arith_bsl}
+
+# Operands for which the inline Python operator gives Erlang's result (other
+# cases, e.g. rem of a negative number, take the BIF).
+_ARITH_GUARD = {"//": "{a} >= 0 and {b} > 0", "%": "{a} >= 0 and {b} > 0",
+                ">>": "{b} >= 0", "<<": "0 <= {b} < 64"}
 
 
 def arith_slow(op, a, b):
-    """Erlang + - * on anything but two small ints (floats, bignums past the
-    size limit, non-numbers): the BIF semantics, with BEAM's float conversion."""
+    """An inline arithmetic BIF outside its fast path (floats, bignums past
+    the size limit, non-numbers, negative div/rem...): the BIF semantics."""
     return _ARITH_SLOW[op](a, b)
 
 
@@ -226,8 +234,8 @@ def fill(s, mod, ins):
         builder(s, mod, ins)
         return True
     if name in _TYPE_TESTS:
-        s.line("v = " + s.src(ins[2]))
-        s.line("if %s: %s" % (_TYPE_TESTS[name].format(v="v"), s.jump(ins[1])))
+        v = s.value(ins[2], "v")
+        s.line("if %s: %s" % (_TYPE_TESTS[name].format(v=v), s.jump(ins[1])))
         return True
     if name.startswith("bs_"):
         from .bits import BS_BUILDERS
@@ -277,6 +285,9 @@ def _int_test(s, ops):
 def _b_arith(s, mod, ins):
     _, op, fail, a, b, dst, imp = ins
     (a, b), ints = _int_test(s, [(a, "a"), (b, "b")])
+    guard = _ARITH_GUARD.get(op)
+    if guard is not None:
+        ints = "%s and %s" % (ints, guard.format(a=a, b=b))
     if fail is None:
         s.line("%s = %s %s %s if %s else arith_slow(%r, %s, %s)" % (
             s.dst(dst), a, op, b, ints, op, a, b))

@@ -57,7 +57,7 @@ def _inline_arith(ins):
     badarith without an erlang:'+'/2 frame; every other arithmetic BIF
     failure shows the BIF with its arguments."""
     op, a, b = ins[1], ins[3], ins[4]
-    return op != "*" and ((a[0] == "c" and type(a[1]) is int) or
+    return op in ("+", "-") and ((a[0] == "c" and type(a[1]) is int) or
                           (b[0] == "c" and type(b[1]) is int))
 
 

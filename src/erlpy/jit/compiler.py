@@ -40,6 +40,7 @@ _TERMINATORS = {
     "raw_raise", "select_val", "select_tuple_arity", "wait", "loop_rec_end",
 }
 _TOKEN = "\x00"
+_RAISES = {"func_info", "badmatch", "case_end", "if_end", "try_case_end", "badrecord"}
 
 
 class JitError(Exception):
@@ -400,7 +401,7 @@ class _FunctionCompiler:
                     raise JitError("jump out of the function")
                 preds[t] = preds.get(t, 0) + 1
                 leaders.add(t)
-                if ir.dynamic or t <= pc:
+                if ir.dynamic:
                     chain.add(t)
             if ir.site == "body" and pc + 1 < fn.end:
                 chain.add(pc + 1)
@@ -411,9 +412,14 @@ class _FunctionCompiler:
         for pc in sorted(leaders):
             if pc > fn.start and self.ins[pc - 1].falls and pc - 1 >= fn.start:
                 preds[pc] = preds.get(pc, 0) + 1
+        # (a loop head has two predecessors: the way in and the back edge)
+        self.copied = set()
         for t, n in preds.items():
             if n > 1:
-                chain.add(t)
+                if code[t][0] in _RAISES and t not in chain:
+                    self.copied.add(t)     # one raising instruction: written at every jump
+                else:
+                    chain.add(t)
         self.leaders = leaders
         self.chain = chain
 
@@ -534,7 +540,7 @@ class _FunctionCompiler:
                     if not (chain_entry is not None and self.next_chain.get(chain_entry) == pc):
                         out.emit(depth, "L = %d; continue" % pc)
                     return
-                if pc in self.emitted:
+                if pc in self.emitted and pc not in self.copied:
                     raise JitError("block emitted twice")
                 self.emitted.add(pc)
 
@@ -582,7 +588,7 @@ class _FunctionCompiler:
         i = text.index(_TOKEN)
         j = text.index(_TOKEN, i + 1)
         prefix, label = text[:i], int(text[i + 2:j])
-        inline = label not in self.chain and label not in self.emitted
+        inline = label in self.copied or (label not in self.chain and label not in self.emitted)
         if inline and depth >= _MAX_DEPTH:
             self.promote.add(label)
             inline = False

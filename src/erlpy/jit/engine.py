@@ -14,6 +14,7 @@ import os
 import pickle
 import sys
 import tempfile
+import types
 import importlib
 import warnings
 
@@ -33,7 +34,7 @@ from .compiler import compile_module, JitError, GENERATED
 
 __all__ = ["call_export", "entry", "module_functions", "compile_all", "FALLBACKS", "STATS"]
 
-FORMAT = "2"
+FORMAT = "3"
 FALLBACKS = []          # (module name, reason) of modules the interpreter runs instead
 STATS = {"compiled": 0, "cached": 0}
 
@@ -98,7 +99,9 @@ def _load(mod):
     else:
         STATS["cached"] += 1
     code, consts, lines, tails, names = art
-    ns = dict(_BASE)
+    # a module's own dict: PyPy's JIT treats the globals of a module as constants
+    ns = types.ModuleType("erlpy.jit.generated." + mod.name.name).__dict__
+    ns.update(_BASE)
     for i, v in enumerate(consts):
         ns["K%d" % i] = v
     ns["MOD"] = mod

@@ -18,7 +18,7 @@ __all__ = ["base_dir", "cache_dir", "load", "store", "key"]
 _DISABLED = os.environ.get("ERLPY_NO_CACHE") == "1"
 
 # Bumped whenever what a prepared module holds changes within one erlpy version.
-FORMAT = "2"
+FORMAT = "3"
 
 
 def base_dir():

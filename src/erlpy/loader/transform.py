@@ -29,7 +29,8 @@ call_last arity label              tail call (frame already deallocated)
 call_only arity label              tail call without frame
 call_ext arity imp / call_ext_last arity imp / call_ext_only arity imp
 bif imp fail [srcs] dst             call a BIF (guard/gc BIFs too)
-arith op fail a b dst               + - * with fast paths for small ints
+arith op fail a b dst imp           + - * band bor bxor div rem bsr bsl (as Python
+                                    operators) with inline integer fast paths
 allocate n / deallocate / trim n / init_yregs [n...]
 return / send / remove_message / timeout
 loop_rec fail dst / loop_rec_end label / wait label / wait_timeout label src
@@ -66,7 +67,11 @@ _TYPE_TESTS = {
 
 _COMPARES = {"is_lt", "is_ge", "is_eq", "is_ne", "is_eq_exact", "is_ne_exact"}
 
-_ARITH = {("erlang", "+", 2): "+", ("erlang", "-", 2): "-", ("erlang", "*", 2): "*"}
+# Integer BIFs done inline on small operands; the value is the Python operator.
+_ARITH = {("erlang", "+", 2): "+", ("erlang", "-", 2): "-", ("erlang", "*", 2): "*",
+          ("erlang", "band", 2): "&", ("erlang", "bor", 2): "|", ("erlang", "bxor", 2): "^",
+          ("erlang", "div", 2): "//", ("erlang", "rem", 2): "%", ("erlang", "bsr", 2): ">>",
+          ("erlang", "bsl", 2): "<<"}
 
 
 class _Label:
