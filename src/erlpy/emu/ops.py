@@ -252,12 +252,39 @@ def _b_func_info(s, mod, ins):
     s.line("raise _function_clause(%s)" % s.xs(ins[3]))
 
 
+# Guard BIFs written inline: (expression, whether it can fail). {a0}, {a1}
+# are the operands, {f} the BIF itself, called off the fast path for the
+# error (and its stack frame) exactly as without inlining.
+_INLINE_BIFS = {
+    ("erlang", "element", 2): (
+        "{a1}[{a0} - 1] if type({a1}) is tuple and type({a0}) is int and 0 < {a0} <= len({a1})"
+        " else {f}({a0}, {a1})", True),
+    ("erlang", "hd", 1): ("{a0}.hd if type({a0}) is Cons else {f}({a0})", True),
+    ("erlang", "tl", 1): ("{a0}.tl if type({a0}) is Cons else {f}({a0})", True),
+    ("erlang", "tuple_size", 1): ("len({a0}) if type({a0}) is tuple else {f}({a0})", True),
+    ("erlang", "self", 0): ("VM.current.pid", False),
+    ("erlang", "=:=", 2): ("TRUE if {a0} is {a1} or eq_exact({a0}, {a1}) else FALSE", False),
+    ("erlang", "=/=", 2): ("FALSE if {a0} is {a1} or eq_exact({a0}, {a1}) else TRUE", False),
+    ("erlang", "is_atom", 1): ("TRUE if type({a0}) is Atom else FALSE", False),
+    ("erlang", "is_integer", 1): ("TRUE if type({a0}) is int else FALSE", False),
+    ("erlang", "is_tuple", 1): ("TRUE if type({a0}) is tuple else FALSE", False),
+    ("erlang", "is_list", 1): ("TRUE if {a0} is NIL or type({a0}) is Cons else FALSE", False),
+    ("erlang", "is_binary", 1): ("TRUE if type({a0}) is bytes else FALSE", False),
+    ("erlang", "is_map", 1): ("TRUE if type({a0}) is Map else FALSE", False),
+}
+
+
 def _b_bif(s, mod, ins):
     _, imp, fail, srcs, dst = ins
     e = mod.imports[imp]
     f = e.bif
-    args = ", ".join(s.src(a) for a in srcs)
     fn = s.val(f if f is not None else missing_bif)
+    inline = _INLINE_BIFS.get((e.module.name, e.function.name, e.arity)) if f else None
+    if inline is not None and (fail is None or not inline[1]):
+        ops = {"a%d" % i: s.value(a, "a%d" % i) for i, a in enumerate(srcs)}
+        s.line("%s = %s" % (s.dst(dst), inline[0].format(f=fn, **ops)))
+        return
+    args = ", ".join(s.src(a) for a in srcs)
     if fail is None:
         s.line("%s = %s(%s)" % (s.dst(dst), fn, args))
     else:
