@@ -63,7 +63,13 @@ class Pool:
         self.values = []
 
     def name(self, v):
-        key = (type(v), v) if type(v) in (int, float, str, bytes) else id(v)
+        t = type(v)
+        if t is float:
+            key = (t, v.hex())          # -0.0 == 0.0 in Python, not in Erlang
+        elif t in (int, str, bytes):
+            key = (t, v)
+        else:
+            key = id(v)
         n = self.names.get(key)
         if n is None:
             n = self.names[key] = "K%d" % len(self.values)
@@ -528,8 +534,7 @@ class _FunctionCompiler:
         self.emitted.add(pc)
         while True:
             ir = self.ins[pc]
-            self._emit_ins(pc, ir, depth, chain_entry)
-            if not ir.falls:
+            if self._emit_ins(pc, ir, depth, chain_entry) or not ir.falls:
                 return
             pc += 1
             if pc >= self.fn.end:
@@ -545,8 +550,10 @@ class _FunctionCompiler:
                 self.emitted.add(pc)
 
     def _emit_ins(self, pc, ir, depth, chain_entry):
+        """Write one instruction; True if that also wrote the rest of the block."""
         out = self.out
-        for text in ir.lines:
+        last = len(ir.lines) - 1
+        for k, text in enumerate(ir.lines):
             if text.startswith("TRIM "):
                 k = int(text[5:])
                 f = self.frame.get(pc, 0)
@@ -574,6 +581,9 @@ class _FunctionCompiler:
             stripped = text.lstrip(" ")
             rel = (len(text) - len(stripped)) // 4
             if _TOKEN in stripped:
+                if k == last and rel == 0 and chain_entry and self._flip(pc, stripped, depth,
+                                                                         chain_entry):
+                    return True
                 self._emit_jump(pc, stripped, depth + rel, rel == 0 and chain_entry, ir)
                 continue
             out.emit(depth + rel, stripped, pc)
@@ -581,6 +591,31 @@ class _FunctionCompiler:
                 self.sites.append((out.lineno(), pc + 1))
             elif marker == "TAIL ":
                 out.tails.add(out.lineno())
+
+    def _flip(self, pc, text, depth, chain_entry):
+        """`if C: goto T` followed by a short run of instructions that ends the
+        block (typically `return`): write `if not C: <that run>`, then T's
+        code at this level, so T's calls fall through to their continuations
+        instead of dispatching to them."""
+        i = text.index(_TOKEN)
+        prefix, label = text[:i], int(text[i + 2:text.index(_TOKEN, i + 1)])
+        if not (prefix.startswith("if ") and prefix.endswith(": ")) or label in self.chain \
+                or label in self.emitted or label in self.copied:
+            return False
+        run = []
+        q = pc + 1
+        while q < self.fn.end and q not in self.leaders and len(run) < 4:
+            run.append(q)
+            if not self.ins[q].falls:
+                break
+            q += 1
+        if not run or self.ins[run[-1]].falls:
+            return False
+        self.out.emit(depth, "if not (%s):" % prefix[3:-2], pc)
+        for q in run:
+            self._emit_ins(q, self.ins[q], depth + 1, None)
+        self._emit_block(label, depth, chain_entry)
+        return True
 
     def _emit_jump(self, pc, text, depth, top_chain, ir):
         """A line holding a goto token: inline the target or dispatch to it."""

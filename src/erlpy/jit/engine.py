@@ -8,6 +8,7 @@ directory, keyed by the module's MD5, erlpy's version and the Python
 implementation, so a second start compiles nothing.
 """
 
+import hashlib
 import io
 import marshal
 import os
@@ -34,7 +35,7 @@ from .compiler import compile_module, JitError, GENERATED
 
 __all__ = ["call_export", "entry", "module_functions", "compile_all", "FALLBACKS", "STATS"]
 
-FORMAT = "3"
+FORMAT = "4"
 FALLBACKS = []          # (module name, reason) of modules the interpreter runs instead
 STATS = {"compiled": 0, "cached": 0}
 
@@ -173,9 +174,31 @@ def compile_all(mod):
 _DISABLED = os.environ.get("ERLPY_NO_CACHE") == "1"
 
 
+def _code_digest():
+    """A digest of the code generator's sources: compiled code from another
+    generator (a development checkout, a patched install) is never reused."""
+    h = hashlib.md5()
+    here = os.path.dirname(os.path.abspath(__file__))
+    emu = os.path.join(os.path.dirname(here), "emu")
+    for path in (os.path.join(here, "compiler.py"), os.path.join(emu, "ops.py"),
+                 os.path.join(emu, "bits.py"), os.path.join(emu, "gen.py")):
+        try:
+            with open(path, "rb") as f:
+                h.update(f.read())
+        except OSError:
+            pass
+    return h.hexdigest()[:12]
+
+
+_DIGEST = None
+
+
 def _cache_path(mod):
+    global _DIGEST
+    if _DIGEST is None:
+        _DIGEST = _code_digest()
     tag = getattr(sys.implementation, "cache_tag", None) or sys.implementation.name
-    d = os.path.join(cache.base_dir(), "jit-%s-%s" % (FORMAT, tag))
+    d = os.path.join(cache.base_dir(), "jit-%s-%s-%s" % (FORMAT, tag, _DIGEST))
     return os.path.join(d, "%s-%s.jit" % (mod.name.name, mod.md5.hex()))
 
 
