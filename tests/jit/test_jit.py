@@ -11,15 +11,8 @@ from erlpy.api.vm import ErlangVM, ProcessExit
 from erlpy.jit import engine
 from erlpy.terms import A, atom, format_term, from_seq
 from tests.erlc import compile_erlang, have_erlc
+from tests.shipped import BEAMS
 
-PATTERNS = [
-    "/usr/lib/erlang/lib/erts-*/ebin/*.beam",
-    "/usr/lib/erlang/lib/kernel-*/ebin/*.beam",
-    "/usr/lib/erlang/lib/stdlib-*/ebin/*.beam",
-    "/usr/lib/erlang/lib/compiler-*/ebin/*.beam",
-    "/usr/lib/elixir/lib/elixir/ebin/*.beam",
-]
-BEAMS = [p for pat in PATTERNS for p in sorted(glob.glob(pat))]
 
 
 @pytest.mark.skipif(not BEAMS, reason="OTP is not installed")

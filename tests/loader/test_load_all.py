@@ -1,6 +1,5 @@
 """Every beam that OTP 25 and Elixir 1.14 ship loads without a loader error."""
 
-import glob
 import os
 
 import pytest
@@ -8,24 +7,7 @@ import pytest
 from erlpy.loader.load import prepare
 from erlpy.code.table import CodeTable
 from erlpy.emu.ops import build_closure
-
-PATTERNS = [
-    "/usr/lib/erlang/lib/erts-*/ebin/*.beam",
-    "/usr/lib/erlang/lib/kernel-*/ebin/*.beam",
-    "/usr/lib/erlang/lib/stdlib-*/ebin/*.beam",
-    "/usr/lib/erlang/lib/compiler-*/ebin/*.beam",
-    "/usr/lib/elixir/lib/elixir/ebin/*.beam",
-]
-
-
-def _beams():
-    out = []
-    for p in PATTERNS:
-        out.extend(sorted(glob.glob(p)))
-    return out
-
-
-BEAMS = _beams()
+from tests.shipped import BEAMS
 
 
 @pytest.mark.skipif(not BEAMS, reason="OTP is not installed")
