@@ -631,9 +631,8 @@ def _pinfo_item(p, item):
 def _current_function(p):
     """Best effort: the function a suspended process is in, from its resume record."""
     for fn, st in reversed(p.stack):
-        mfa = getattr(fn, "mfa", None)          # a JIT resume record
-        if mfa is not None:
-            return mfa
+        if getattr(fn, "catches", False):       # a JIT resume record: (label, registers)
+            return fn.__globals__["MOD"].mfa_at(st[0])
         if type(st) is tuple and len(st) == 5:
             mod, pc = st[0], st[1]
             try:

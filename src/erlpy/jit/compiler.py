@@ -148,6 +148,8 @@ class _Func:
         self.entry = start + 1
         self.end = end
         self.pyname = "f%d" % index
+        self.unit = None          # the functions compiled with it into one Python function
+        self.unit_name = None
 
 
 def compile_module(mod):
@@ -160,11 +162,56 @@ def compile_module(mod):
         funcs.append(_Func(i, f, a, pc, end))
     entries = {fn.entry: fn for fn in funcs}
     out = _Out()
-    for fn in funcs:
-        _FunctionCompiler(mod, fn, entries, pool, out).compile()
+    for unit in _tail_call_groups(mod, funcs, entries):
+        _FunctionCompiler(mod, unit, entries, pool, out).compile()
     out.emit(0, "FUNCTIONS = {%s}" % ", ".join("%d: %s" % (fn.entry, fn.pyname) for fn in funcs))
     source = "\n".join(out.lines) + "\n"
     return source, pool.values, out.linemap, out.tails, {fn.entry: fn.pyname for fn in funcs}
+
+
+_GROUP_FUNCTIONS = 8      # at most this many functions...
+_GROUP_SIZE = 600         # ...and instructions in one group
+
+
+def _tail_call_groups(mod, funcs, entries):
+    """Functions that tail-call each other (loop -> step -> next -> loop) are
+    compiled into one Python function, where those calls are jumps: a Python
+    call per tail call would grow the native stack until the next
+    preemption unwinds it. Small groups only (dispatch is linear)."""
+    parent = {fn: fn for fn in funcs}
+
+    def find(f):
+        while parent[f] is not f:
+            parent[f] = parent[parent[f]]
+            f = parent[f]
+        return f
+    members = {fn: [fn] for fn in funcs}
+    for fn in funcs:
+        for pc in range(fn.start, fn.end):
+            ins = mod.code[pc]
+            if ins[0] in ("call_only", "call_last"):
+                target = entries.get(ins[2])
+                if target is None:
+                    continue
+                a, b = find(fn), find(target)
+                if a is b:
+                    continue
+                group = members[a] + members[b]
+                if len(group) > _GROUP_FUNCTIONS or \
+                        sum(f.end - f.start for f in group) > _GROUP_SIZE:
+                    continue
+                parent[b] = a
+                members[a] = group
+                del members[b]
+    units = []
+    for fn in funcs:
+        if find(fn) is fn:
+            units.append(sorted(members[fn], key=lambda f: f.start))
+    for i, unit in enumerate(units):
+        for fn in unit:
+            fn.unit = unit
+            fn.unit_name = unit[0].pyname if len(unit) == 1 else "g%d" % i
+    return units
 
 
 class _Out:
@@ -186,16 +233,19 @@ class _Out:
 
 class _FunctionCompiler:
 
-    def __init__(self, mod, fn, entries, pool, out):
+    def __init__(self, mod, unit, entries, pool, out):
         self.mod = mod
-        self.fn = fn
+        self.unit = unit
+        self.fn = unit[0]
+        self.name = unit[0].unit_name
+        self.own = {fn.entry: fn for fn in unit}
         self.entries = entries
         self.pool = pool
         self.out = out
         self.ins = {}
         self.sites = []         # (line number, continuation label, frame size)
         self.catch_regs = set()
-        self.max_x = fn.arity
+        self.max_x = max(fn.arity for fn in unit)
         self.max_y = 0
 
     # -- translation of single instructions ----------------------------------------
@@ -232,16 +282,24 @@ class _FunctionCompiler:
             raise JitError("call to a label that starts no function")
         return target
 
+    def _local_call(self, target, n):
+        """A call of local function `target` with n arguments in x0.."""
+        if len(target.unit) == 1:
+            return "%s(%s)" % (target.pyname, self._call_args(n))
+        width = max(f.arity for f in target.unit) or 1
+        args = ["x%d" % i for i in range(n)] + ["None"] * (width - n) + [str(target.entry)]
+        return "%s(%s)" % (target.unit_name, ", ".join(args))
+
     def _t_call(self, s, pc, ins):
         target = self._local(ins[2])
-        return _Ins(["SITE x0 = %s(%s)" % (target.pyname, self._call_args(ins[1]))], [], True,
-                    "body")
+        return _Ins(["SITE x0 = " + self._local_call(target, ins[1])], [], True, "body")
 
     def _t_call_only(self, s, pc, ins):
         target = self._local(ins[2])
-        if target is self.fn:
-            return _Ins(["L = %d; continue" % self.fn.entry], [], False)
-        return _Ins(["TAIL return %s(%s)" % (target.pyname, self._call_args(ins[1]))], [], False)
+        if target.entry in self.own:
+            # a tail call within this Python function: the arguments are in place
+            return _Ins(["L = %d; continue" % target.entry], [], False)
+        return _Ins(["TAIL return " + self._local_call(target, ins[1])], [], False)
 
     _t_call_last = _t_call_only
 
@@ -339,10 +397,10 @@ class _FunctionCompiler:
 
     # -- analysis --------------------------------------------------------------------
     def compile(self):
-        fn = self.fn
         code = self.mod.code
-        for pc in range(fn.start, fn.end):
-            self.ins[pc] = self.translate(pc, code[pc])
+        for fn in self.unit:
+            for pc in range(fn.start, fn.end):
+                self.ins[pc] = self.translate(pc, code[pc])
         self._registers()
         self._frames()
         self._layout()
@@ -362,14 +420,17 @@ class _FunctionCompiler:
     def _successors(self, pc):
         ir = self.ins[pc]
         succ = list(ir.targets)
-        if ir.falls and pc + 1 < self.fn.end:
+        if ir.falls and pc + 1 in self.ins:
             succ.append(pc + 1)
         return succ
 
     def _frames(self):
         """The y frame size at each instruction (allocate/trim/deallocate)."""
-        frame = {self.fn.entry: 0, self.fn.start: 0}
-        work = [self.fn.entry]
+        frame = {}
+        work = []
+        for fn in self.unit:
+            frame[fn.entry] = frame[fn.start] = 0
+            work.append(fn.entry)
         code = self.mod.code
         catches = {}
         for pc, ir in self.ins.items():
@@ -389,34 +450,33 @@ class _FunctionCompiler:
             if pc in catches:
                 nexts.append(catches[pc])
             for t in nexts:
-                if self.fn.start <= t < self.fn.end and t not in frame:
+                if t in self.ins and t not in frame:
                     frame[t] = f
                     work.append(t)
         self.frame = frame
 
     def _layout(self):
-        fn = self.fn
         code = self.mod.code
         preds = {}
-        chain = {fn.entry}
-        leaders = {fn.start, fn.entry}
-        for pc in range(fn.start, fn.end):
+        chain = set(self.own)
+        leaders = set(self.own) | {fn.start for fn in self.unit}
+        for pc in sorted(self.ins):
             ir = self.ins[pc]
             for t in ir.targets:
-                if not fn.start <= t < fn.end:
+                if t not in self.ins:
                     raise JitError("jump out of the function")
                 preds[t] = preds.get(t, 0) + 1
                 leaders.add(t)
                 if ir.dynamic:
                     chain.add(t)
-            if ir.site == "body" and pc + 1 < fn.end:
+            if ir.site == "body" and pc + 1 in self.ins:
                 chain.add(pc + 1)
                 leaders.add(pc + 1)
             if code[pc][0] in ("catch", "try"):
                 chain.add(code[pc][2])
                 leaders.add(code[pc][2])
         for pc in sorted(leaders):
-            if pc > fn.start and self.ins[pc - 1].falls and pc - 1 >= fn.start:
+            if pc - 1 in self.ins and self.ins[pc - 1].falls:
                 preds[pc] = preds.get(pc, 0) + 1
         # (a loop head has two predecessors: the way in and the back edge)
         self.copied = set()
@@ -444,11 +504,18 @@ class _FunctionCompiler:
             self.out.linemap, self.out.tails = mark[1], mark[2]
 
     def _emit_function(self):
-        fn, out = self.fn, self.out
+        fn, out, name = self.fn, self.out, self.name
+        grouped = len(self.unit) > 1
+        width = max(f.arity for f in self.unit)
         # x0 is a parameter even of arity-0 functions: a resumed call's value arrives in it
-        params = ["x%d" % i for i in range(fn.arity)] or ["x0=None"]
+        params = ["x%d" % i for i in range(width)] or ["x0=None"]
         resumable = any(ir.site == "body" or ir.dynamic for ir in self.ins.values())
-        out.emit(0, "def %s(%s):" % (fn.pyname, ", ".join(params + ["L=%d" % fn.entry, "Y=None"])))
+        if grouped:
+            # a group is entered with L = the entry of the member called
+            params = ["x%d=None" % i for i in range(max(width, 1))] + ["L=None", "Y=None"]
+        else:
+            params = params + ["L=%d" % fn.entry, "Y=None"]
+        out.emit(0, "def %s(%s):" % (name, ", ".join(params)))
         regs = ["y%d" % i for i in sorted(self.catch_regs)]
         if regs:
             out.emit(1, "%s = None" % " = ".join(regs))
@@ -464,17 +531,22 @@ class _FunctionCompiler:
         for c in chain:
             out.emit(4, "if L <= %d:" % c)
             n = out.lineno()
-            if c == fn.entry:
-                self._emit_reductions(5)
+            if c in self.own:
+                self._emit_reductions(5, self.own[c])
             self._emit_block(c, 5, c)
             if out.lineno() == n:
                 out.emit(5, "pass")
-        out.emit(4, "raise SystemError('fell off %s')" % fn.pyname)
+        out.emit(4, "raise SystemError('fell off %s')" % name)
         self._emit_handlers(resumable)
-        out.emit(0, "def R%s(v, st):" % fn.pyname)
-        out.emit(1, "return %s(%s)" % (fn.pyname, ", ".join(
-            ["v"] + ["None"] * (fn.arity - 1) + ["st[0]", "st[1]"])))
-        out.emit(0, "R%s.catches = True" % fn.pyname)
+        out.emit(0, "def R%s(v, st):" % name)
+        out.emit(1, "return %s(%s)" % (name, ", ".join(
+            ["v"] + ["None"] * (max(width, 1) - 1) + ["st[0]", "st[1]"])))
+        out.emit(0, "R%s.catches = True" % name)
+        if grouped:
+            for f in self.unit:
+                args = ["x%d" % i for i in range(f.arity)]
+                out.emit(0, "def %s(%s):" % (f.pyname, ", ".join(args)))
+                out.emit(1, "return " + self._local_call(f, f.arity))
 
     def _emit_resume_preamble(self):
         out = self.out
@@ -506,8 +578,8 @@ class _FunctionCompiler:
                 pts.append((pc, ins[1], self._saved(pc, "x%d" % src[1] if src[0] == "x" else None)))
         return pts
 
-    def _emit_reductions(self, depth):
-        fn, out = self.fn, self.out
+    def _emit_reductions(self, depth, fn):
+        out = self.out
         out.emit(depth, "r = VM.reds - 1")
         out.emit(depth, "VM.reds = r")
         out.emit(depth, "if r <= 0:")
@@ -537,7 +609,7 @@ class _FunctionCompiler:
             if self._emit_ins(pc, ir, depth, chain_entry) or not ir.falls:
                 return
             pc += 1
-            if pc >= self.fn.end:
+            if pc not in self.ins:
                 out.emit(depth, "raise SystemError('fell off the end')")
                 return
             if pc in self.leaders:
@@ -565,14 +637,14 @@ class _FunctionCompiler:
             if text.startswith("WAIT "):
                 label = int(text[5:])
                 out.emit(depth, "TMP.append((R%s, (%d, %s)))" % (
-                    self.fn.pyname, label, self._ytuple(pc)), pc)
+                    self.name, label, self._ytuple(pc)), pc)
                 out.emit(depth, "raise WAIT", pc)
                 continue
             if text.startswith("WAIT_TIMEOUT "):
                 _, label, src = text.split(" ", 2)
                 out.emit(depth, "if not receive.timed_out(VM.current, %s):" % src, pc)
                 out.emit(depth + 1, "TMP.append((R%s, (%s, %s)))" % (
-                    self.fn.pyname, label, self._ytuple(pc, src)), pc)
+                    self.name, label, self._ytuple(pc, src)), pc)
                 out.emit(depth + 1, "raise WAIT", pc)
                 continue
             marker = text[:5]
@@ -604,7 +676,7 @@ class _FunctionCompiler:
             return False
         run = []
         q = pc + 1
-        while q < self.fn.end and q not in self.leaders and len(run) < 4:
+        while q in self.ins and q not in self.leaders and len(run) < 4:
             run.append(q)
             if not self.ins[q].falls:
                 break
@@ -641,7 +713,7 @@ class _FunctionCompiler:
             out.emit(depth + 1, "pass")
 
     def _emit_handlers(self, resumable):
-        fn, out = self.fn, self.out
+        out = self.out
         out.emit(2, "except ErlangError as _e:")
         out.emit(3, "ln = _e.__traceback__.tb_lineno")
         out.emit(3, "if ln in TAILS: raise")
@@ -664,7 +736,7 @@ class _FunctionCompiler:
             first = True
             for ln, cont in self.sites:
                 out.emit(4, "%s ln == %d:" % ("if" if first else "elif", ln))
-                out.emit(5, "TMP.append((R%s, (%d, %s)))" % (fn.pyname, cont,
+                out.emit(5, "TMP.append((R%s, (%d, %s)))" % (self.name, cont,
                                                               self._ytuple(cont - 1)))
                 first = False
             out.emit(3, "raise")

@@ -112,8 +112,8 @@ def _load(mod):
         ns["CF%d" % n] = runtime.fun_caller(n)
     exec(code, ns)
     for pc, name in names.items():
-        # process_info(P, current_function) reads it from resume records
-        ns[name].mfa = ns["R" + name].mfa = mod.mfa_at(pc)
+        # process_info(P, current_function) reads it from preempted calls' records
+        ns[name].mfa = mod.mfa_at(pc)
     return ns["FUNCTIONS"]
 
 

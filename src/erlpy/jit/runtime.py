@@ -219,7 +219,7 @@ def _callers(exc, f):
         if len(exc.trace) >= BACKTRACE_DEPTH:
             return
         code = f.f_code
-        if code.co_filename.startswith(_GENERATED) and code.co_name[0] == "f":
+        if code.co_filename.startswith(_GENERATED) and code.co_name[0] in "fg":
             g = f.f_globals
             pc = g["LINES"].get(f.f_lineno)
             if pc is not None and f.f_lineno not in g["TAILS"]:
