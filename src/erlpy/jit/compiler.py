@@ -720,7 +720,7 @@ class _FunctionCompiler:
         out.emit(3, "pc = LINES.get(ln, -1)")
         if resumable:
             out.emit(3, "if pc < 0: pc = L - 1")
-        out.emit(3, "LOCATE(_e, MOD, pc, locals())")
+        out.emit(3, "LOCATE(_e, MOD, pc)")
         if self.catch_regs:
             out.emit(3, "tag = %s" % " or ".join(
                 "(y%d if type(y%d) is CatchTag else None)" % (n, n)

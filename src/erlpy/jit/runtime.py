@@ -183,14 +183,17 @@ def fun_caller(n):
     return fn
 
 
-def locate(exc, mod, pc, regs):
+def locate(exc, mod, pc):
     """Record an exception's trace where it is raised, as BEAM does: the
-    failing BIF, the raising function (regs are its locals, its registers),
-    then its callers, from the Python stack and the process's resume
-    records. Callers that see it later add nothing."""
+    failing BIF (its arguments read from the raising function's registers,
+    its Python locals), the raising function, then its callers, from the
+    Python stack and the process's resume records. Callers that see it
+    later add nothing."""
     if exc.located:
         return
     ins = mod.code[pc]
+    frame = sys._getframe(1)
+    regs = frame.f_locals if ins[0] in _READS_REGISTERS else {}
 
     def read(op):
         k = op[0]
@@ -208,17 +211,32 @@ def locate(exc, mod, pc, regs):
         if e.bif is not None:
             bifcall = (e, [regs.get("x%d" % i) for i in range(ins[1])], pc)
     locate_frame(exc, mod, pc, read, bifcall)
-    _callers(exc, sys._getframe(2))
+    _callers(exc, frame.f_back)
+
+
+def _process_base():
+    """The code of the scheduler function that runs a process's records: no
+    Erlang frame of this process is below it on the Python stack."""
+    rt = VM.runtime
+    fn = getattr(rt, "run_process", None)
+    return getattr(getattr(fn, "__func__", fn), "__code__", None)
+
+
+# instructions whose failure shows a BIF frame with register operands
+_READS_REGISTERS = {"bif", "arith", "send", "call_ext", "call_ext_only", "call_ext_last"}
 
 
 def _callers(exc, f):
     """Frames of the callers of a raising function: generated functions on
     the Python stack (not those in a tail call: BEAM has dropped them), then
     the frames the process has saved in resume records."""
+    base = _process_base()
     while f is not None:
         if len(exc.trace) >= BACKTRACE_DEPTH:
             return
         code = f.f_code
+        if code is base:
+            break
         if code.co_filename.startswith(_GENERATED) and code.co_name[0] in "fg":
             g = f.f_globals
             pc = g["LINES"].get(f.f_lineno)
