@@ -15,12 +15,16 @@ one; any other jump to it is `L = pc; continue`. Every other block has a
 single predecessor and is written inline at its jump, nested under the
 test that jumps to it.
 
+Functions that tail-call each other are compiled into one Python function
+(a "group"), where those calls are jumps too.
+
 Suspension (unwind-on-suspend, DESIGN.md): a function's `except Unwind`
 pushes a resume record for the call it was in, found from the traceback's
 line number; the resume record calls the function again with L = the
 continuation and Y = the saved y registers. Exceptions: `except
-ErlangError` adds the function's frame to the trace and continues at the
-handler of the innermost catch tag in the y registers, as BEAM does.
+ErlangError` records the trace where the error was raised (jit/runtime.py
+locate) and continues at the handler of the innermost catch tag in the y
+registers, as BEAM does.
 """
 
 import re
@@ -33,7 +37,6 @@ GENERATED = "<erlpy-jit %s>"
 
 _MAX_DEPTH = 60          # nesting levels of inlined blocks before a jump is dispatched
 _SMALL_SELECT = 8        # select_val tables up to this size become if-chains
-_BODY_CALLS = ("call", "call_ext", "call_fun", "call_fun2", "apply")
 _TERMINATORS = {
     "return", "jump", "call_only", "call_last", "call_ext_only", "call_ext_last", "apply_last",
     "func_info", "badmatch", "case_end", "if_end", "try_case_end", "badrecord", "raise",
@@ -245,8 +248,6 @@ class _FunctionCompiler:
         self.ins = {}
         self.sites = []         # (line number, continuation label, frame size)
         self.catch_regs = set()
-        self.max_x = max(fn.arity for fn in unit)
-        self.max_y = 0
 
     # -- translation of single instructions ----------------------------------------
     def translate(self, pc, ins):
@@ -257,7 +258,7 @@ class _FunctionCompiler:
             r = m(s, pc, ins)
             if r is not None:
                 return r
-        elif name in ("deallocate", "allocate", "timeout_noop"):
+        elif name in ("deallocate", "allocate"):
             pass
         elif name in ("catch", "try"):
             self.catch_regs.add(ins[1])
@@ -401,21 +402,9 @@ class _FunctionCompiler:
         for fn in self.unit:
             for pc in range(fn.start, fn.end):
                 self.ins[pc] = self.translate(pc, code[pc])
-        self._registers()
         self._frames()
         self._layout()
         self._emit()
-
-    def _registers(self):
-        pat = re.compile(r"\b([xy])(\d+)\b")
-        for ir in self.ins.values():
-            for ln in ir.lines:
-                for k, n in pat.findall(ln.replace(_TOKEN, " ")):
-                    n = int(n)
-                    if k == "x":
-                        self.max_x = max(self.max_x, n + 1)
-                    else:
-                        self.max_y = max(self.max_y, n + 1)
 
     def _successors(self, pc):
         ir = self.ins[pc]
@@ -656,7 +645,7 @@ class _FunctionCompiler:
                 if k == last and rel == 0 and chain_entry and self._flip(pc, stripped, depth,
                                                                          chain_entry):
                     return True
-                self._emit_jump(pc, stripped, depth + rel, rel == 0 and chain_entry, ir)
+                self._emit_jump(pc, stripped, depth + rel, rel == 0 and chain_entry)
                 continue
             out.emit(depth + rel, stripped, pc)
             if marker == "SITE ":
@@ -689,7 +678,7 @@ class _FunctionCompiler:
         self._emit_block(label, depth, chain_entry)
         return True
 
-    def _emit_jump(self, pc, text, depth, top_chain, ir):
+    def _emit_jump(self, pc, text, depth, top_chain):
         """A line holding a goto token: inline the target or dispatch to it."""
         out = self.out
         i = text.index(_TOKEN)
