@@ -13,8 +13,8 @@
   process, the code table, runtime entry points set at start-up).
 """
 
-__all__ = ["Unwind", "PREEMPT", "WAIT", "HIBERNATE", "TMP", "Thrown", "Trap", "Exit", "Halt", "VM", "RawTrace",
-           "NONVALUE", "CatchTag"]
+__all__ = ["Unwind", "PREEMPT", "WAIT", "HIBERNATE", "TMP", "Thrown", "Trap", "Exit", "Halt",
+           "VM", "RawTrace", "NONVALUE", "CatchTag"]
 
 
 class Unwind(BaseException):
