@@ -4,8 +4,9 @@ to the interpreter for a module it cannot compile.
 
 Cache: the code object (marshal) and its constants (pickled, with VM objects
 such as export entries named rather than stored) in the user's cache
-directory, keyed by the module's MD5, erlpy's version and the Python
-implementation, so a second start compiles nothing.
+directory, keyed by the module's MD5, erlpy's version, the Python
+implementation and a digest of the code generator, so a second start
+compiles nothing.
 """
 
 import hashlib
