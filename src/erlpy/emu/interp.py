@@ -31,7 +31,7 @@ from .ops import (build_closure, C_CALL, C_CALL_ONLY, C_CALL_EXT, C_CALL_EXT_ONL
 from .stacktrace import add_frame, bif_frame, locate_frame
 from . import receive
 
-__all__ = ["call_export", "entry", "resume", "XREGS", "build"]
+__all__ = ["call_export", "entry", "resume", "XREGS", "build", "error_handler_call"]
 
 # The x registers: one array shared by all processes (only one runs at a
 # time; live registers are saved when a process is suspended), followed by
@@ -60,23 +60,21 @@ def _read(op, X, y):
     return op[1]
 
 
-def _undef(e, args):
-    """undef as BEAM raises it when even the error handler is missing."""
-    exc = ErlangError(ERROR, A.undef)
-    exc.trace.append((e.module, e.function, from_seq(list(args)), []))
-    return exc
+def error_handler_call(e, args):
+    """A call of export `e`, which nothing defines, goes to
+    error_handler:undefined_function(M, F, Args) as in BEAM: returns that
+    export and its arguments; raises undef if the handler is missing too."""
+    handler = VM.undefined_function
+    if handler is None or (handler.module_obj is None and handler.bif is None) or handler is e:
+        exc = ErlangError(ERROR, A.undef)
+        exc.trace.append((e.module, e.function, from_seq(list(args)), []))
+        raise exc
+    return handler, [e.module, e.function, from_seq(list(args))]
 
 
 def _undefined_target(e, n, X):
-    """Redirect a call of an undefined function to
-    error_handler:undefined_function(M, F, Args), as BEAM does."""
-    args = X[:n]
-    handler = VM.undefined_function
-    if handler is None or (handler.module_obj is None and handler.bif is None) or handler is e:
-        raise _undef(e, args)
-    X[0] = e.module
-    X[1] = e.function
-    X[2] = from_seq(args)
+    """Redirect a call of an undefined function to the error handler."""
+    handler, X[:3] = error_handler_call(e, X[:n])
     return handler
 
 

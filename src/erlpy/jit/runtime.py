@@ -8,10 +8,10 @@ made per arity)."""
 import sys
 
 from ..terms import Atom, Fun, ExportFun, A, ErlangError, from_seq
-from ..terms.errors import ERROR
+from ..terms.errors import ERROR, BACKTRACE_DEPTH
 from ..code.contract import VM, Trap
-from ..terms.errors import BACKTRACE_DEPTH
 from ..emu.stacktrace import locate_frame, bif_frame, add_frame
+from ..emu.interp import error_handler_call
 
 __all__ = ["call_export", "entry", "call_local", "bind", "bind_fun", "trap", "apply",
            "fun_caller", "locate"]
@@ -22,20 +22,11 @@ module_functions = None
 _GENERATED = "<erlpy-jit "
 
 
-def _undef(m, f, args):
-    exc = ErlangError(ERROR, A.undef)
-    exc.trace.append((m, f, from_seq(list(args)), []))
-    return exc
-
-
 def _undefined(e):
-    """Calls of a function no module defines go to
-    error_handler:undefined_function(M, F, Args), as in BEAM."""
+    """Calls of a function no module defines go to the error handler."""
     def undefined(*args):
-        handler = VM.undefined_function
-        if handler is None or handler is e or (handler.module_obj is None and handler.bif is None):
-            raise _undef(e.module, e.function, args)
-        return _call(handler, [e.module, e.function, from_seq(list(args))])
+        handler, hargs = error_handler_call(e, args)
+        return _call(handler, hargs)
     return undefined
 
 
