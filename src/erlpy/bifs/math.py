@@ -64,15 +64,20 @@ def _floor(x):
     return math.copysign(r, x) if r == 0.0 else r
 
 
+def _finite(fn, *args):
+    """fn(*args), badarith for a domain error or a result that is not finite."""
+    try:
+        r = fn(*args)
+    except (ValueError, OverflowError):
+        raise badarith()
+    if not _isfinite(r):
+        raise badarith()
+    return r
+
+
 def _unary(name, fn):
     def impl(x):
-        try:
-            r = fn(_double(x))
-        except (ValueError, OverflowError):
-            raise badarith()
-        if not _isfinite(r):
-            raise badarith()
-        return r
+        return _finite(fn, _double(x))
     impl.__name__ = name
     bif("math", name, 1)(impl)
 
@@ -81,13 +86,7 @@ def _binary(name, fn):
     def impl(x, y):
         a = _double(x)
         b = _double(y)
-        try:
-            r = fn(a, b)
-        except (ValueError, OverflowError):
-            raise badarith()
-        if not _isfinite(r):
-            raise badarith()
-        return r
+        return _finite(fn, a, b)
     impl.__name__ = name
     bif("math", name, 2)(impl)
 
