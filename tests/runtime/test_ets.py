@@ -513,17 +513,14 @@ def test_ordered_set_is_fast_for_many_rows(world):
     assert eq_exact(ets("slot", o, 77777), L((77777, 77777)))
 
 
-def test_select_on_5000_rows_is_fast(world):
+def test_select_on_5000_rows_uses_the_compiled_spec(world):
+    # speed is measured by ../shared/bench (ets_select), never asserted in tests
     t = ets("new", A.t, NIL)
     ets("insert", t, from_seq([(i, i % 10, A.x) for i in range(5000)]))
     ms = L(((A["$1"], A["$2"], A["_"]), L((A[">"], A["$2"], 4)), L(A["$1"])))
-    ets("select", t, ms)
-    t0 = time.time()
-    for _ in range(20):
-        r = ets("select", t, ms)
-    per_call = (time.time() - t0) / 20
-    assert len(to_pylist(r)) == 2500
-    assert per_call < 0.05, per_call
+    r = ets("select", t, ms)
+    assert sorted(to_pylist(r)) == [i for i in range(5000) if i % 10 > 4]
+    assert B._compile(ms) is B._compile(ms)
 
 
 def test_compiled_specs_are_cached(world):
