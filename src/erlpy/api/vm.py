@@ -32,6 +32,8 @@ _BIF_MODULES = [
     "processes", "system", "ports", "erlang_terms", "lists", "math", "unicode", "numbers",
     "binary", "maps", "ets", "etf", "atomics", "misc",
 ]
+# Python NIFs of the modules OTP links statically into beam.smp (erlpy.nifs).
+_NIF_MODULES = ["prim_file", "prim_buffer", "zlib", "erl_tracer"]
 
 _PRELOADED = ["erlang", "erts_internal", "init", "erl_prim_loader", "prim_file", "zlib",
               "prim_buffer", "persistent_term", "atomics", "counters", "erts_code_purger",
@@ -77,12 +79,13 @@ def select_engine(name=None):
 
 def _register_bifs():
     import importlib
-    for name in _BIF_MODULES:
-        try:
-            importlib.import_module("erlpy.bifs." + name)
-        except ImportError as e:
-            if e.name != "erlpy.bifs." + name:
-                raise
+    for package, names in (("erlpy.bifs.", _BIF_MODULES), ("erlpy.nifs.", _NIF_MODULES)):
+        for name in names:
+            try:
+                importlib.import_module(package + name)
+            except ImportError as e:
+                if e.name != package + name:
+                    raise
 
 
 class ErlangVM:

@@ -16,7 +16,7 @@ install(code_table) binds every registered BIF to its export entry.
 
 from ..terms import atom, A, Map
 
-__all__ = ["bif", "BIFS", "install", "ERROR_INFO_MODULE"]
+__all__ = ["bif", "BIFS", "install", "ERROR_INFO_MODULE", "native_functions", "signature"]
 
 BIFS = {}   # (module, name, arity) -> (function, frame, error_info_module)
 
@@ -40,11 +40,36 @@ ERROR_INFO_MODULE = {
 }
 
 
+_NATIVE = {}    # module name -> {(name, arity)}: its functions implemented in Python
+_SIGNATURE = []
+
+
+def native_functions(module):
+    """(name, arity) of `module`'s functions implemented in Python (BIFs of
+    modules other than erlang, NIFs). The loader replaces their bodies with a
+    call to the export entry, so local calls reach the Python function too,
+    as BEAM's loader patches NIF and BIF stubs."""
+    if module is None or module.name == "erlang":
+        return ()
+    return _NATIVE.get(module.name, ())
+
+
+def signature():
+    """A digest of every native function's name: prepared and compiled code
+    depends on which stubs the loader replaced."""
+    if not _SIGNATURE:
+        import hashlib
+        _SIGNATURE.append(hashlib.md5(repr(sorted(BIFS)).encode()).hexdigest()[:12])
+    return _SIGNATURE[0]
+
+
 def bif(module, name, arity, frame=True, traps=False):
     """Register the decorated function as module:name/arity. `traps`: it may
     return a Trap (the JIT checks for one only after such BIFs)."""
     def deco(fn):
         BIFS[(module, name, arity)] = (fn, frame)
+        _NATIVE.setdefault(module, set()).add((name, arity))
+        del _SIGNATURE[:]
         fn.traps = traps
         return fn
     return deco

@@ -12,6 +12,7 @@ from ..terms.errors import ERROR
 from ..code.contract import VM, Halt
 from ..code.table import BadBeam
 from .registry import bif
+from . import registry
 
 _UNDEFINED = A.undefined
 OTP_RELEASE = "25"
@@ -759,7 +760,16 @@ def erts_check_process_code(m):
 
 @bif("erlang", "load_nif", 2)
 def load_nif(path, info):
-    return (A.error, (A.load_failed, estr("erlpy has no native NIF loading")))
+    """NIFs are Python functions registered like BIFs and bound when their
+    module loads; load_nif succeeds for a library whose module has them."""
+    try:
+        name = os.path.basename("".join(chr(c) for c in to_pylist(path)))
+    except (TypeError, ValueError):
+        raise badarg()
+    if registry.native_functions(atom(name)):
+        return A.ok
+    return (A.error, (A.load_failed, estr("Failed to load NIF library %s: erlpy runs NIFs "
+                                          "written in Python only" % name)))
 
 
 @bif("erlang", "finish_after_on_load", 2)

@@ -170,8 +170,6 @@ class CodeTable:
                 e.engine_entry = None
         for f, a, pc in pm.exports:
             e = self.export(name, f, a)
-            if e.bif is not None and getattr(e.bif, "is_nif", False):
-                e.bif = None
             mod.exports[(f, a)] = e
             e.module_obj = mod
             e.entry = pc

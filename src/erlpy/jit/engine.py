@@ -176,13 +176,16 @@ _DISABLED = os.environ.get("ERLPY_NO_CACHE") == "1"
 
 
 def _code_digest():
-    """A digest of the code generator's sources: compiled code from another
-    generator (a development checkout, a patched install) is never reused."""
-    h = hashlib.md5()
+    """A digest of the code generator's and the loader's sources and of the
+    set of native functions: compiled code from another generator (a
+    development checkout, a patched install) is never reused."""
+    h = hashlib.md5(registry.signature().encode())
     here = os.path.dirname(os.path.abspath(__file__))
     emu = os.path.join(os.path.dirname(here), "emu")
+    loader = os.path.join(os.path.dirname(here), "loader")
     for path in (os.path.join(here, "compiler.py"), os.path.join(emu, "ops.py"),
-                 os.path.join(emu, "bits.py"), os.path.join(emu, "gen.py")):
+                 os.path.join(emu, "bits.py"), os.path.join(emu, "gen.py"),
+                 os.path.join(loader, "transform.py")):
         try:
             with open(path, "rb") as f:
                 h.update(f.read())

@@ -35,7 +35,8 @@ def cache_dir():
 
 
 def key(data):
-    return hashlib.md5(data).hexdigest()
+    from ..bifs.registry import signature
+    return hashlib.md5(data).hexdigest() + "-" + signature()
 
 
 def load(k):

@@ -16,6 +16,7 @@ arithmetic BIFs, select_val into hashed jump tables, call_ext to erlang:apply/3.
 
 from ..terms import Atom, NIL, A
 from ..beam.reader import BadBeam
+from ..bifs.registry import native_functions
 
 __all__ = ["transform", "SPEC", "FLOAT_REG_BASE", "X_REGS"]
 
@@ -147,6 +148,8 @@ def transform(pm, generic, bf):
     imports = bf.imports
     funs = bf.funs
     on_load = None
+    native = native_functions(bf.module)
+    stub = None     # (m, f, a) of a function whose body is replaced by its BIF/NIF
 
     def emit(ins):
         out.append(ins)
@@ -161,6 +164,14 @@ def transform(pm, generic, bf):
         if name == "label":
             labels[_num(args[0])] = len(out)
             continue
+        if stub is not None and name != "line":
+            # The body of a function implemented natively: a tail call to the
+            # export entry, which the native function is bound to. The original
+            # body (erlang:nif_error/1) stays behind it, unreachable.
+            if stub not in imports:
+                imports.append(stub)
+            emit(("call_ext_only", stub[2], imports.index(stub)))
+            stub = None
         if name == "line":
             cur_line = _num(args[0])
             continue
@@ -176,6 +187,8 @@ def transform(pm, generic, bf):
                 raise BadBeam("bad func_info")
             functions.append((f, a, len(out)))
             emit(("func_info", m, f, a))
+            if (f.name, a) in native:
+                stub = (m, f, a)
             continue
         if name in ("call", "call_only"):
             emit((name, _num(args[0]), _lbl(args[1])))
