@@ -1,0 +1,54 @@
+"""The real boot, as beam.smp does it: the preloaded modules are loaded, and
+the first process runs `erl_init:start(init, BootArgs)` with the argument
+list `erl` gives the emulator; OTP's own `init` then reads the boot script
+(start_clean.boot unless -boot says otherwise), loads kernel and stdlib
+through erl_prim_loader and starts the kernel application.
+"""
+
+import os
+
+from ..terms import atom, from_seq
+
+__all__ = ["boot_args", "start", "boot"]
+
+# What beam.smp loads before the first process runs (erts-*/ebin).
+PRELOADED = ["erl_init", "init", "erl_prim_loader", "prim_file", "prim_buffer", "zlib",
+             "erl_tracer", "prim_inet", "prim_socket", "prim_net", "socket_registry",
+             "prim_zip", "prim_eval", "erts_code_purger", "erts_internal", "erlang",
+             "persistent_term", "atomics", "counters", "erts_literal_area_collector",
+             "erts_dirty_process_signal_handler"]
+
+
+def boot_args(args, root=None, progname="erl"):
+    """The emulator's argument list for init: erl's own prefix, then the
+    user's arguments (strings), as binaries."""
+    from .vm import otp_root
+    root = root or otp_root()
+    home = os.environ.get("HOME") or os.path.expanduser("~")
+    bindir = _bindir(root)
+    full = ["-root", root, "-bindir", bindir, "-progname", progname, "--",
+            "-home", home, "--"] + list(args)
+    return [os.fsencode(a) for a in full]
+
+
+def _bindir(root):
+    import glob
+    found = sorted(glob.glob(os.path.join(root, "erts-*", "bin")))
+    return found[-1] if found else os.path.join(root, "bin")
+
+
+def start(vm, args, progname="erl"):
+    """Load the preloaded modules and spawn the first process."""
+    vm.runtime.preloaded = [atom(n) for n in PRELOADED]
+    for name in PRELOADED:
+        vm.ensure_loaded(atom(name))
+    code = vm.code
+    bargs = from_seq(boot_args(args, progname=progname))
+    vm.runtime.spawn(code.export(atom("erl_init"), atom("start"), 2), [atom("init"), bargs])
+
+
+def boot(vm, args, progname="erl"):
+    """Boot OTP with `args` (erl's arguments, strings) and run until the
+    node halts; returns the exit status."""
+    start(vm, args, progname)
+    return vm.run()
