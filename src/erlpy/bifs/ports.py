@@ -99,8 +99,17 @@ def open_port(name, opts):
     elif type(name) is tuple and len(name) == 2 and type(name[0]) is Atom and \
             name[0].name in ("spawn", "spawn_executable", "spawn_driver"):
         from ..ports.spawn import SpawnDriver
+        from ..ports.port import DRIVERS
+        command = _chars(name[1])
+        builtin = DRIVERS.get(command.split(" ", 1)[0]) if name[0] is not A.spawn_executable \
+            else None
         try:
-            port = table.open(name[0].name, SpawnDriver, owner, name[0].name, _chars(name[1]), s)
+            if builtin is not None:
+                port = table.open(command.split(" ", 1)[0], builtin, owner, command, s)
+            elif name[0] is A.spawn_driver:
+                return _BADARG
+            else:
+                port = table.open(name[0].name, SpawnDriver, owner, name[0].name, command, s)
         except OSError as e:
             import errno
             return A[errno.errorcode.get(e.errno, "einval").lower()]

@@ -12,7 +12,19 @@ import selectors
 from ..terms import A, Port as PortTerm, Pid, NIL, TRUE, FALSE, estr, from_seq, Cons
 from ..code.contract import VM
 
-__all__ = ["PortTable", "PortObj"]
+__all__ = ["PortTable", "PortObj", "DRIVERS", "driver"]
+
+# Built-in drivers by name, as open_port({spawn | spawn_driver, "NAME args"})
+# finds them before trying an OS command: name -> class(port, command, settings).
+DRIVERS = {}
+
+
+def driver(name):
+    """Register the decorated class as the built-in driver `name`."""
+    def deco(cls):
+        DRIVERS[name] = cls
+        return cls
+    return deco
 
 _EXIT = A["EXIT"]
 _DOWN = A["DOWN"]
