@@ -7,7 +7,11 @@ through erl_prim_loader and starts the kernel application.
 
 import os
 
-from ..terms import atom, from_seq
+import time
+
+from ..terms import atom, from_seq, A, TRUE, estr, Map
+from ..code.contract import VM
+from ..bifs.registry import bif
 
 __all__ = ["boot_args", "start", "boot"]
 
@@ -17,6 +21,14 @@ PRELOADED = ["erl_init", "init", "erl_prim_loader", "prim_file", "prim_buffer", 
              "prim_zip", "prim_eval", "erts_code_purger", "erts_internal", "erlang",
              "persistent_term", "atomics", "counters", "erts_literal_area_collector",
              "erts_dirty_process_signal_handler"]
+
+
+@bif("erlpy", "booted", 0)
+def booted():
+    """`-s erlpy booted`, the last start command of an embedded boot: init has
+    started the applications and run the user's commands."""
+    VM.runtime.vm.booted = True
+    return TRUE
 
 
 def boot_args(args, root=None, progname="erl"):
@@ -45,6 +57,7 @@ def start(vm, args, progname="erl"):
     code = vm.code
     bargs = from_seq(boot_args(args, progname=progname))
     vm.runtime.spawn(code.export(atom("erl_init"), atom("start"), 2), [atom("init"), bargs])
+    vm.runtime.crash_reporter = _crash_reporter(vm.runtime)
 
 
 def boot(vm, args, progname="erl"):
@@ -52,3 +65,23 @@ def boot(vm, args, progname="erl"):
     node halts; returns the exit status."""
     start(vm, args, progname)
     return vm.run()
+
+
+def _crash_reporter(rt):
+    """What beam.smp does when a process exits abnormally and nobody traps it:
+    send the logger its "Error in process" event."""
+    fmt = estr("Error in process ~p with exit value:~n~p~n")
+    meta_error_logger = Map.from_pairs([(A.emulator, A.true), (A.tag, A.error)])
+
+    def report(p, reason):
+        logger = rt.registry.get(A.logger)
+        if logger is None:
+            return
+        meta = Map.from_pairs([
+            (A.error_logger, meta_error_logger),
+            (A.gl, p.group_leader if p.group_leader is not None else p.pid),
+            (A.pid, p.pid),
+            (A.time, int(time.time() * 1000000)),
+        ])
+        rt.send(logger, (A.log, A.error, fmt, from_seq([p.pid, reason]), meta))
+    return report

@@ -12,6 +12,7 @@ from ..code.contract import VM, Halt
 from ..bifs import registry
 from ..runtime.scheduler import Runtime
 from ..ports.port import PortTable
+from . import boot as _boot  # registers erlpy:booted/0 before BIFs are bound
 
 __all__ = ["ErlangVM", "ProcessExit", "otp_root", "otp_lib_dirs", "select_engine", "ENGINES"]
 
@@ -34,16 +35,8 @@ _BIF_MODULES = [
 ]
 # Python NIFs of the modules OTP links statically into beam.smp (erlpy.nifs).
 _NIF_MODULES = ["prim_file", "prim_buffer", "zlib", "erl_tracer"]
-
-_PRELOADED = ["erlang", "erts_internal", "init", "erl_prim_loader", "prim_file", "zlib",
-              "prim_buffer", "persistent_term", "atomics", "counters", "erts_code_purger",
-              "erl_tracer", "erts_literal_area_collector", "erts_dirty_process_signal_handler",
-              "prim_eval", "prim_inet", "erl_init", "socket_registry", "prim_socket", "prim_net",
-              "prim_zip"]
-
-
-_EAGER = ["erlang", "erts_internal", "init", "error_handler"]
-
+# Built-in port drivers (erlpy.ports), registered by name.
+_DRIVER_MODULES = ["inet", "tty"]
 
 def otp_root():
     return os.environ.get("ERLPY_OTP_ROOT", "/usr/lib/erlang")
@@ -79,7 +72,8 @@ def select_engine(name=None):
 
 def _register_bifs():
     import importlib
-    for package, names in (("erlpy.bifs.", _BIF_MODULES), ("erlpy.nifs.", _NIF_MODULES)):
+    for package, names in (("erlpy.bifs.", _BIF_MODULES), ("erlpy.nifs.", _NIF_MODULES),
+                           ("erlpy.ports.", _DRIVER_MODULES)):
         for name in names:
             try:
                 importlib.import_module(package + name)
@@ -106,6 +100,9 @@ class ErlangVM:
         libs = otp_lib_dirs()
         self.erts_ebin = libs.get("erts")
         self.code_path = list(code_path)
+        self.user_path = list(code_path)
+        self.user_path_end = list(extra_path_end)
+        self.booted = False
         for app in ("kernel", "stdlib", "compiler"):
             if app in libs:
                 self.code_path.append(libs[app])
@@ -178,22 +175,28 @@ class ErlangVM:
             return None
         return mod
 
-    def preload(self):
-        """Load the modules every process needs from the start (erlang,
-        erts_internal, init, error_handler). The other modules beam.smp
-        preloads are on the code path and load on first use, which keeps
-        start-up short; erlang:pre_loaded/0 still lists them all."""
-        self.runtime.preloaded = [atom(n) for n in _PRELOADED]
-        for name in _EAGER:
-            self.ensure_loaded(atom(name))
-
-    def start(self):
-        """Boot for embedding: init, the logger and `user` (standard I/O), so
-        that call() can run any OTP code. Returns self."""
-        from .minimal_boot import start
-        start(self, [(atom("noshell"), [])])
-        from ..terms import A
-        self.runtime.run(until=lambda: A.user in self.runtime.registry)
+    def start(self, args=()):
+        """Boot OTP for embedding, as `erl -noshell` does (the real init, the
+        kernel and stdlib applications, `user` on standard I/O), with this
+        VM's code path given to the code server as -pa/-pz; returns self once
+        init has run its start commands, so that call() can run any OTP code.
+        `args`: more erl arguments (strings). Raises ProcessExit if the node
+        halts during the boot."""
+        from .boot import start as boot_start
+        argv = ["-noshell"]
+        if self.user_path:
+            argv += ["-pa"] + self.user_path
+        if self.user_path_end:
+            argv += ["-pz"] + self.user_path_end
+        argv += list(args) + ["-s", "erlpy", "booted"]
+        self.booted = False
+        boot_start(self, argv)
+        try:
+            status = self.runtime.run(until=lambda: self.booted)
+        except Halt as h:
+            status = h.status
+        if not self.booted:
+            raise ProcessExit(("boot_failed", status))
         return self
 
     def call(self, module, function, args=()):

@@ -105,7 +105,7 @@ def open_port(name, opts):
             else None
         try:
             if builtin is not None:
-                port = table.open(command.split(" ", 1)[0], builtin, owner, command, s)
+                port = table.open(command, builtin, owner, command, s)
             elif name[0] is A.spawn_driver:
                 return _BADARG
             else:
@@ -165,8 +165,11 @@ def port_control(p, op, data):
     port = _port(p)
     if port is None or type(op) is not int:
         return _BADARG
-    r = port.driver.control(op, data)
-    if port.binary:
+    from ..terms.bits import iolist_to_bytes
+    r = port.driver.control(op, iolist_to_bytes(data))
+    if r is None:
+        return _BADARG
+    if getattr(port.driver, "control_binary", False):
         return bytes(r)
     return from_seq(list(r))
 

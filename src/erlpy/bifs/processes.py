@@ -457,6 +457,9 @@ def process_flag(flag, value):
         old = p.error_handler or A.error_handler
         p.error_handler = value
         return old
+    if flag is A.monitor_nodes or (type(flag) is tuple and len(flag) == 2
+                                   and flag[0] is A.monitor_nodes):
+        return _monitor_nodes(p, flag, value)
     if flag is A.min_heap_size or flag is A.min_bin_vheap_size:
         if type(value) is not int or value < 0:
             raise badarg()
@@ -488,6 +491,27 @@ def process_flag(flag, value):
             raise badarg()
         return 0
     raise badarg()
+
+
+def _monitor_nodes(p, flag, value):
+    """Node monitors (net_kernel:monitor_nodes/1,2): counted per process and
+    option set; returns how many the process had. A node without
+    distribution never delivers nodeup/nodedown."""
+    if value is not TRUE and value is not FALSE:
+        raise badarg()
+    opts = flag[1] if type(flag) is tuple else NIL
+    if type(opts) is not Map and not (opts is NIL or type(opts) is Cons):
+        raise badarg()
+    table = _rt().node_monitors
+    mine = table.setdefault(p.pid, [])
+    before = len(mine)
+    if value is TRUE:
+        mine.append(opts)
+    elif opts in mine:
+        mine.remove(opts)
+    if not mine:
+        del table[p.pid]
+    return before
 
 
 @bif("erlang", "process_flag", 3)

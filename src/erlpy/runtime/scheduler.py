@@ -68,6 +68,7 @@ class Runtime:
         self._unique = 0
         self.halted = None         # exit status once erlang:halt has run
         self.exit_hooks = []       # fn(pid, reason) run when a process exits (ETS...)
+        self.node_monitors = {}    # Pid -> [options] of net_kernel:monitor_nodes
         self.aliases = {}          # Ref -> (owner pid, mode): process aliases (OTP 24)
         self.io_wait = None        # fn(timeout_seconds) -> waits for port I/O; set by ports
         self.io_poll = None        # fn() -> handles ready port I/O without blocking
@@ -354,6 +355,8 @@ class Runtime:
                     self.aliases.pop(ref, None)
                 p.alias_refs = None
             pid = p.pid
+            if self.node_monitors:
+                self.node_monitors.pop(pid, None)
             for hook in self.exit_hooks:
                 hook(pid, reason)
             for ref, (_kind, target) in p.monitors.items():
