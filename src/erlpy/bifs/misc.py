@@ -7,7 +7,7 @@ import os
 from ..terms import (A, Atom, Pid, Port, Ref, Fun, ExportFun, NIL, Cons, badarg, TRUE, FALSE,
                      from_seq, to_pylist, NotAList, estr, ErlangError, boolean)
 from ..terms.errors import ERROR
-from ..code.contract import VM
+from ..code.contract import VM, Trap
 from ..code.table import BadBeam
 from .registry import bif
 
@@ -55,8 +55,15 @@ def finish_loading(preps):
     not_purged = [s[1].name for s in staged if s[1].name in code.old]
     if not_purged:
         return (A.not_purged, from_seq(not_purged))
+    on_load = []
     for _, pm, data in staged:
-        code.install(pm, data)
+        if pm.on_load is None:
+            code.install(pm, data)
+        else:
+            code.stage_on_load(pm, data)
+            on_load.append(pm.name)
+    if on_load:
+        return (A.on_load, from_seq(on_load))
     return _OK
 
 
@@ -68,9 +75,28 @@ def has_prepared_code_on_load(r):
     return boolean(s[1].on_load is not None)
 
 
-@bif("erlang", "call_on_load_function", 1)
+@bif("erlang", "call_on_load_function", 1, traps=True)
 def call_on_load_function(m):
-    raise badarg()
+    """Run the on_load function of a module waiting for it (code_server and
+    init call this in a process of their own)."""
+    mod = VM.code.pending.get(m) if type(m) is Atom else None
+    if mod is None:
+        raise badarg()
+    from ..code.table import Export
+    _, name, arity = mod.mfa_at(mod.on_load)
+    e = Export(m, name, arity)
+    e.module_obj = mod
+    e.entry = mod.on_load
+    return Trap(e, [])
+
+
+@bif("erlang", "finish_after_on_load", 2)
+def finish_after_on_load(m, ok):
+    if type(m) is not Atom or (ok is not TRUE and ok is not FALSE):
+        raise badarg()
+    if not VM.code.finish_on_load(m, ok is TRUE):
+        raise badarg()
+    return TRUE
 
 
 @bif("erlang", "fun_info_mfa", 1)

@@ -55,11 +55,13 @@ def native_functions(module):
 
 
 def signature():
-    """A digest of every native function's name: prepared and compiled code
-    depends on which stubs the loader replaced."""
+    """A digest of every native function's name and trap flag: prepared and
+    compiled code depends on which stubs the loader replaced and after which
+    calls the JIT checks for a Trap."""
     if not _SIGNATURE:
         import hashlib
-        _SIGNATURE.append(hashlib.md5(repr(sorted(BIFS)).encode()).hexdigest()[:12])
+        names = sorted((key, getattr(fn, "traps", False)) for key, (fn, _frame) in BIFS.items())
+        _SIGNATURE.append(hashlib.md5(repr(names).encode()).hexdigest()[:12])
     return _SIGNATURE[0]
 
 

@@ -690,6 +690,9 @@ def load_binary(name, data):
         return (A.error, A.badfile)
     if pm.name is not name:
         return (A.error, A.badfile)
+    if pm.on_load is not None:
+        code.stage_on_load(pm, data)
+        return (A.error, A.on_load)
     code.install(pm, data)
     return (A.module, name)
 
@@ -770,16 +773,6 @@ def load_nif(path, info):
         return A.ok
     return (A.error, (A.load_failed, estr("Failed to load NIF library %s: erlpy runs NIFs "
                                           "written in Python only" % name)))
-
-
-@bif("erlang", "finish_after_on_load", 2)
-def finish_after_on_load(m, ok):
-    return TRUE
-
-
-@bif("erlang", "has_prepared_code_on_load", 1)
-def has_prepared_code_on_load(prep):
-    return FALSE
 
 
 @bif("os", "getenv", 0)

@@ -62,7 +62,7 @@ class Module:
     __slots__ = ("name", "code", "loc", "func_of", "functions", "exports", "funs",
                  "imports", "lines", "line_fnames", "attributes", "compile_info", "md5",
                  "on_load", "literals", "strings", "emu_code", "old", "beam_bytes",
-                 "local_entries", "types", "jit")
+                 "local_entries", "types", "jit", "export_list")
 
     def __init__(self, pm):
         self.name = pm.name
@@ -83,6 +83,7 @@ class Module:
         self.jit = None
         self.old = False
         self.exports = {}
+        self.export_list = pm.exports  # [(F, A, entry pc)]
         self.imports = []
         self.funs = []
 
@@ -124,6 +125,7 @@ class CodeTable:
         self.modules = {}   # Atom -> Module (current)
         self.old = {}       # Atom -> Module (old code, until purged)
         self.funs = {}      # (module, index, old_uniq) -> FunEntry of current code
+        self.pending = {}   # Atom -> Module loaded but waiting for its on_load function
         self.on_install = []  # callbacks(module) run after a module is installed
 
     def export(self, m, f, a):
@@ -147,6 +149,27 @@ class CodeTable:
     def install(self, pm, beam_bytes=None):
         """Make a prepared module the current version. The previous current
         version becomes old code (must be purged first, as BEAM requires)."""
+        return self.make_current(self.load(pm, beam_bytes))
+
+    def stage_on_load(self, pm, beam_bytes=None):
+        """Load a module with an on_load function: its code is there to run
+        that function, but its exports stay as they are until
+        finish_on_load (erlang:finish_after_on_load/2)."""
+        mod = self.pending[pm.name] = self.load(pm, beam_bytes)
+        return mod
+
+    def finish_on_load(self, name, ok):
+        """The on_load function returned: make the module current (ok) or
+        drop it. False if no module of that name was waiting."""
+        mod = self.pending.pop(name, None)
+        if mod is None:
+            return False
+        if ok:
+            self.make_current(mod)
+        return True
+
+    def load(self, pm, beam_bytes=None):
+        """A Module for prepared code, not yet reachable through exports."""
         name = pm.name
         mod = Module(pm)
         mod.beam_bytes = beam_bytes
@@ -159,6 +182,10 @@ class CodeTable:
         for f, a, pc in pm.functions:
             local_entries[(f, a)] = pc + 1  # entry follows func_info
         mod.local_entries = local_entries
+        return mod
+
+    def make_current(self, mod):
+        name = mod.name
         prev = self.modules.get(name)
         if prev is not None:
             prev.old = True
@@ -168,7 +195,7 @@ class CodeTable:
                 e.module_obj = None
                 e.entry = -1
                 e.engine_entry = None
-        for f, a, pc in pm.exports:
+        for f, a, pc in mod.export_list:
             e = self.export(name, f, a)
             mod.exports[(f, a)] = e
             e.module_obj = mod
