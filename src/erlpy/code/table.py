@@ -6,6 +6,7 @@ whatever currently implements the function (Erlang code, a BIF, a NIF), or
 nothing, in which case the engines go through error_handler as BEAM does.
 """
 
+import bisect
 from ..terms import atom, Atom, ExportFun, Fun, A
 from ..loader.load import prepare, BadBeam
 from ..loader import cache
@@ -56,29 +57,38 @@ class FunEntry:
         self.engine_entry = None   # the JIT's function for this fun's code
 
 
+_BODY = ("code", "loc", "func_of", "lines", "line_fnames", "literals", "strings", "types")
+
+
 class Module:
     """An installed version of a module."""
 
     __slots__ = ("name", "code", "loc", "func_of", "functions", "exports", "funs",
                  "imports", "lines", "line_fnames", "attributes", "compile_info", "md5",
                  "on_load", "literals", "strings", "emu_code", "old", "beam_bytes",
-                 "local_entries", "types", "jit", "export_list")
+                 "local_entries", "types", "jit", "export_list", "prepared",
+                 "function_starts")
+
+    def __getattr__(self, name):
+        # code, line tables, literals...: unset until first asked for (a
+        # module whose compiled code comes from the JIT cache may never be)
+        if name in _BODY:
+            pm = object.__getattribute__(self, "prepared")
+            for field in _BODY:
+                setattr(self, field, getattr(pm, field))
+            self.prepared = None
+            return object.__getattribute__(self, name)
+        raise AttributeError(name)
 
     def __init__(self, pm):
         self.name = pm.name
-        self.code = pm.code
-        self.loc = pm.loc
-        self.func_of = pm.func_of
-        self.functions = pm.functions
-        self.lines = pm.lines
-        self.line_fnames = pm.line_fnames
+        self.prepared = pm      # the code itself is read from it on first use
+        self.functions = pm.functions      # [(F, A, func_info pc)] in code order
+        self.function_starts = None
         self.attributes = pm.attributes
         self.compile_info = pm.compile_info
         self.md5 = pm.md5
         self.on_load = pm.on_load
-        self.literals = pm.literals
-        self.strings = pm.strings
-        self.types = pm.types
         self.emu_code = None   # closures built by the interpreter on first run
         self.jit = None
         self.old = False
@@ -90,11 +100,13 @@ class Module:
     # -- locations for stack traces ------------------------------------------
     def mfa_at(self, pc):
         """(module, function, arity) of the function containing instruction pc."""
-        if 0 <= pc < len(self.func_of):
-            fi = self.func_of[pc]
-            if fi >= 0:
-                f, a, _ = self.functions[fi]
-                return self.name, f, a
+        starts = self.function_starts
+        if starts is None:
+            starts = self.function_starts = [start for _f, _a, start in self.functions]
+        i = bisect.bisect_right(starts, pc) - 1
+        if i >= 0:
+            f, a, _ = self.functions[i]
+            return self.name, f, a
         return self.name, A.undefined, 0
 
     def location_at(self, pc):

@@ -247,6 +247,9 @@ class _Pickler(pickle.Pickler):
         return None
 
 
+_PY_OBJECTS = {}    # ("py", module, qualname) -> the object
+
+
 class _Unpickler(pickle.Unpickler):
 
     def __init__(self, f, mod):
@@ -269,9 +272,12 @@ class _Unpickler(pickle.Unpickler):
         if kind == "bif":
             return registry.BIFS[pid[1:]][0]
         if kind == "py":
-            obj = importlib.import_module(pid[1])
-            for part in pid[2].split("."):
-                obj = getattr(obj, part)
+            obj = _PY_OBJECTS.get(pid)
+            if obj is None:
+                obj = importlib.import_module(pid[1])
+                for part in pid[2].split("."):
+                    obj = getattr(obj, part)
+                _PY_OBJECTS[pid] = obj
             return obj
         raise pickle.UnpicklingError("unknown object %r" % (pid,))
 

@@ -12,13 +12,14 @@ import pickle
 import tempfile
 
 from .. import __version__
+from .load import PreparedModule, BODY
 
 __all__ = ["base_dir", "cache_dir", "load", "store", "key"]
 
 _DISABLED = os.environ.get("ERLPY_NO_CACHE") == "1"
 
 # Bumped whenever what a prepared module holds changes within one erlpy version.
-FORMAT = "3"
+FORMAT = "4"
 
 
 def base_dir():
@@ -40,31 +41,53 @@ def key(data):
 
 
 def load(k):
+    """The prepared module stored under k, its BODY fields read on first use;
+    None on a miss."""
     if _DISABLED:
         return None
+    path = os.path.join(cache_dir(), k)
     try:
-        with open(os.path.join(cache_dir(), k + ".pickle"), "rb") as f:
-            return pickle.load(f)
+        with open(path + ".pickle", "rb") as f:
+            head = pickle.load(f)
     except Exception:
         return None
+    pm = PreparedModule()
+    for field, value in head.items():
+        setattr(pm, field, value)
+    pm.body_source = lambda: _load_body(path)
+    return pm
+
+
+def _load_body(path):
+    with open(path + ".body.pickle", "rb") as f:
+        return pickle.load(f)
 
 
 def store(k, pm):
     if _DISABLED:
         return
     d = cache_dir()
-    beam = pm.beam
-    pm.beam = None          # the raw chunks are not needed once prepared
+    head = {f: getattr(pm, f) for f in PreparedModule.__slots__
+            if f not in BODY and f not in ("beam", "body_source")}
+    body = tuple(getattr(pm, f) for f in BODY)
     try:
         os.makedirs(d, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=d, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(pm, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, os.path.join(d, k + ".pickle"))
+        # the body first: a head on disk promises its body
+        _write(os.path.join(d, k + ".body.pickle"), body)
+        _write(os.path.join(d, k + ".pickle"), head)
     except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError):
+        pass
+
+
+def _write(path, obj):
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
         try:
             os.unlink(tmp)
-        except (OSError, UnboundLocalError):
+        except OSError:
             pass
-    finally:
-        pm.beam = beam
+        raise

@@ -15,15 +15,31 @@ from .compact import CompactReader, BadCode
 from .opcodes import OPCODES
 from .transform import transform
 
-__all__ = ["prepare", "PreparedModule", "decode", "BadBeam"]
+__all__ = ["prepare", "PreparedModule", "decode", "BadBeam", "BODY"]
+
+
+# The parts of a prepared module only the interpreter, the JIT compiler and
+# stack traces read: the on-disk cache keeps them apart, so a start whose
+# modules all have compiled code in the JIT cache never unpickles them.
+BODY = ("code", "loc", "func_of", "lines", "line_fnames", "literals", "strings", "types",
+        "labels")
 
 
 class PreparedModule:
-    """Loaded but not yet installed module code."""
+    """Loaded but not yet installed module code. From the cache, the BODY
+    fields are read on first use (body_source: a function returning them)."""
 
-    __slots__ = ("name", "beam", "code", "loc", "func_of", "functions", "exports",
-                 "funs", "imports", "lines", "line_fnames", "attributes", "compile_info",
-                 "md5", "on_load", "labels", "literals", "strings", "types")
+    __slots__ = ("name", "beam", "functions", "exports", "funs", "imports", "attributes",
+                 "compile_info", "md5", "on_load", "body_source") + BODY
+
+    def __getattr__(self, name):
+        if name in BODY:
+            source = object.__getattribute__(self, "body_source")
+            for field, value in zip(BODY, source()):
+                setattr(self, field, value)
+            self.body_source = None
+            return object.__getattribute__(self, name)
+        raise AttributeError(name)
 
 
 def decode(bf):
