@@ -39,6 +39,13 @@ import struct
 import sys
 import unicodedata
 
+try:
+    import termios
+    _TermiosError = termios.error
+except ImportError:          # not a Unix: the driver cannot open
+    termios = None
+    _TermiosError = OSError
+
 from .port import driver
 
 __all__ = ["TtyDriver", "restore_terminal"]
@@ -184,10 +191,9 @@ def _window_size(fd):
     """(width, height) of the terminal on fd, or None."""
     try:
         import fcntl
-        import termios
         rows, cols, _, _ = struct.unpack("HHHH", fcntl.ioctl(fd, termios.TIOCGWINSZ, b"\0" * 8))
         return cols, rows
-    except (OSError, ImportError, AttributeError, ValueError):
+    except (OSError, ImportError, AttributeError, ValueError, TypeError):
         return None
 
 
@@ -380,7 +386,7 @@ class TtyDriver:
             self._init_mode(canon, echo, sig)
             self._set_mode()
             self._start_termcap()
-        except (OSError, ValueError, ImportError):
+        except (OSError, _TermiosError, ValueError, AttributeError):
             self._reset_mode()
             if fd > 0:
                 try:
@@ -400,7 +406,7 @@ class TtyDriver:
 
     # -- terminal modes ----------------------------------------------------------------------
     def _init_mode(self, canon, echo, sig):
-        import termios as T
+        T = termios
         self.saved = T.tcgetattr(self.fd)
         iflag, oflag, cflag, lflag, ispeed, ospeed, cc = self.saved
         cc = list(cc)
@@ -432,16 +438,14 @@ class TtyDriver:
         self.raw = [iflag, oflag, cflag, lflag, ispeed, ospeed, cc]
 
     def _set_mode(self):
-        import termios
         termios.tcsetattr(self.fd, termios.TCSANOW, self.raw)
 
     def _reset_mode(self):
         if self.saved is None or self.fd < 0:
             return
         try:
-            import termios
             termios.tcsetattr(self.fd, termios.TCSANOW, self.saved)
-        except (OSError, ImportError, ValueError):
+        except (OSError, _TermiosError, ValueError):
             pass
 
     def _start_termcap(self):
@@ -487,7 +491,7 @@ class TtyDriver:
     def _on_cont(self, signum, frame):
         try:
             self._set_mode()
-        except OSError:
+        except (OSError, _TermiosError):
             sys.stderr.write("Can't set tty raw\n")
 
     def _on_winch(self, signum, frame):
