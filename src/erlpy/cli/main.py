@@ -114,6 +114,8 @@ def entry():
     except KeyboardInterrupt:
         status = 130
     sys.stdout.flush()
+    from ..ports.tty import restore_terminal
+    restore_terminal()          # as BEAM's sys_tty_reset: os._exit skips atexit
     os._exit(status if isinstance(status, int) else 1)
 
 
