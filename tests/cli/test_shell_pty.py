@@ -1,0 +1,113 @@
+"""The interactive shell of `erlpy` (no -noshell) on a real terminal, as a
+user sees `erl`: OTP's user_drv runs over the tty_sl driver on a
+pseudo-terminal, edlin echoes what is typed, the shell evaluates it, q().
+stops the node with status 0 and the terminal gets its mode back. The
+expected text is what OTP 25's `erl` prints for the same keystrokes."""
+
+import os
+import select
+import subprocess
+import sys
+import termios
+import time
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BOOT_TIMEOUT = 120      # a first run fills the JIT cache
+STEP_TIMEOUT = 30
+
+
+class Terminal:
+    def __init__(self, args=()):
+        self.master, self.slave = os.openpty()
+        self.mode = termios.tcgetattr(self.slave)
+        env = dict(os.environ, TERM="xterm", LC_ALL="C.UTF-8",
+                   PYTHONPATH=os.path.join(ROOT, "src"))
+        env.pop("COLUMNS", None)
+        self.proc = subprocess.Popen([sys.executable, "-m", "erlpy"] + list(args),
+                                     stdin=self.slave, stdout=self.slave, stderr=self.slave,
+                                     cwd=ROOT, env=env, start_new_session=True)
+        self.out = b""
+
+    def expect(self, text, timeout=STEP_TIMEOUT):
+        """Read until `text` has been written after what expect() last saw."""
+        end = time.time() + timeout
+        while text not in self.out:
+            left = end - time.time()
+            if left <= 0:
+                raise AssertionError("no %r within %ss; the terminal shows:\n%r"
+                                     % (text, timeout, self.out))
+            r, _, _ = select.select([self.master], [], [], min(left, 0.2))
+            if r:
+                try:
+                    self.out += os.read(self.master, 65536)
+                except OSError:
+                    pass
+            elif self.proc.poll() is not None and text not in self.out:
+                raise AssertionError("erlpy exited (%s) before %r; the terminal shows:\n%r"
+                                     % (self.proc.returncode, text, self.out))
+        i = self.out.index(text) + len(text)
+        seen, self.out = self.out[:i], self.out[i:]
+        return seen
+
+    def type(self, keys):
+        os.write(self.master, keys)
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self.master)
+        os.close(self.slave)
+
+
+@pytest.fixture
+def term():
+    t = Terminal()
+    yield t
+    t.close()
+
+
+def test_shell_evaluates_reports_errors_and_quits(term):
+    banner = term.expect(b"1> ", BOOT_TIMEOUT)
+    assert banner.startswith(b"Erlang/OTP 25 [erts-13.1.5]")
+    assert banner.endswith(b"\r\n\r\nEshell V13.1.5  (abort with ^G)\r\n1> ")
+    # the terminal is raw while the shell runs: edlin does the echo
+    lflag = termios.tcgetattr(term.slave)[3]
+    assert not lflag & (termios.ICANON | termios.ECHO)
+
+    term.type(b"lists:seq(1,5).\r")
+    assert term.expect(b"2> ") == b"lists:seq(1,5).\r\n[1,2,3,4,5]\r\n2> "
+
+    term.type(b"1/0.\r")
+    assert term.expect(b"3> ") == (
+        b"1/0.\r\n"
+        b"** exception error: an error occurred when evaluating an arithmetic expression\r\n"
+        b"     in operator  '/'/2\r\n"
+        b"        called as 1 / 0\r\n"
+        b"3> ")
+
+    term.type(b"q().\r")
+    assert term.expect(b"ok\r\n") == b"q().\r\nok\r\n"
+    assert term.proc.wait(STEP_TIMEOUT) == 0
+    assert termios.tcgetattr(term.slave) == term.mode
+
+
+def test_line_editing_and_unicode(term):
+    term.expect(b"1> ", BOOT_TIMEOUT)
+    # a typo rubbed out, the cursor moved left over ".", text inserted there
+    # and a backspace in the middle of the line: edlin's MOVE/INSC/DELC
+    # commands, drawn by the driver exactly as erl draws them
+    for keys in [b"lists:seq(1,3x", b"\x7f", b").", b"\x1b[D", b"++[5", b"\x7f", b"4]", b"\r"]:
+        term.type(keys)
+        time.sleep(0.2)
+    assert term.expect(b"2> ") == (
+        b"lists:seq(1,3x\x08 \x08).\x08+.\x08+.\x08[.\x085.\x08\x08. \x08\x084.\x08].\x08\x08"
+        b"\x08\x08\x1b[C\x1b[C\x1b[C\x1b[C\r\n[1,2,3,4]\r\n2> ")
+    term.type(u'io:format("~ts~n", [[228, 8364, 128512]]).\r'.encode())
+    assert term.expect(b"3> ") == u'io:format("~ts~n", [[228, 8364, 128512]]).\r\n' \
+        u'\u00e4\u20ac\U0001F600\r\nok\r\n3> '.encode()
+    term.type(b"halt().\r")
+    assert term.proc.wait(STEP_TIMEOUT) == 0
+    assert termios.tcgetattr(term.slave) == term.mode
