@@ -14,11 +14,7 @@ import pytest
 
 from . import runner
 
-KNOWN_FAILURES = {
-    # timer:send_interval/apply_interval start timer_server under kernel_sup,
-    # which only the kernel application starts: the real boot (a later issue)
-    "timer_basic": "the minimal boot does not start the kernel application (kernel_sup)",
-}
+KNOWN_FAILURES = {}
 
 KNOWN_FAILURES_PYPY = dict(KNOWN_FAILURES)
 
