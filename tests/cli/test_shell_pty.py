@@ -96,15 +96,24 @@ def test_shell_evaluates_reports_errors_and_quits(term):
 
 def test_line_editing_and_unicode(term):
     term.expect(b"1> ", BOOT_TIMEOUT)
-    # a typo rubbed out, the cursor moved left over ".", text inserted there
-    # and a backspace in the middle of the line: edlin's MOVE/INSC/DELC
-    # commands, drawn by the driver exactly as erl draws them
-    for keys in [b"lists:seq(1,3x", b"\x7f", b").", b"\x1b[D", b"++[5", b"\x7f", b"4]", b"\r"]:
-        term.type(keys)
-        time.sleep(0.2)
-    assert term.expect(b"2> ") == (
-        b"lists:seq(1,3x\x08 \x08).\x08+.\x08+.\x08[.\x085.\x08\x08. \x08\x084.\x08].\x08\x08"
-        b"\x08\x08\x1b[C\x1b[C\x1b[C\x1b[C\r\n[1,2,3,4]\r\n2> ")
+    # A typo rubbed out, the cursor moved left over ".", text inserted there,
+    # a backspace in the middle of the line, and "]" making the cursor blink
+    # on its "[" until Enter: edlin's MOVE/INSC/DELC commands, drawn by the
+    # driver as erl draws them (each key waits for its echo, so that edlin
+    # sees the keys one chunk at a time, as a person types them).
+    keys = [(b"lists:seq(1,3x", b"lists:seq(1,3x"),
+            (b"\x7f", b"\x08 \x08"),
+            (b").", b")."),
+            (b"\x1b[D", b"\x08"),
+            (b"++[5", b"+.\x08+.\x08[.\x085.\x08"),
+            (b"\x7f", b"\x08. \x08\x08"),
+            (b"4]", b"4.\x08].\x08\x08\x08\x08"),      # on "[" ...
+            (b"", b"\x1b[C\x1b[C\x1b[C"),                 # ... for a second
+            (b"\r", b"\x1b[C\r\n[1,2,3,4]\r\n2> ")]
+    for typed, echo in keys:
+        if typed:
+            term.type(typed)
+        assert term.expect(echo) == echo
     term.type(u'io:format("~ts~n", [[228, 8364, 128512]]).\r'.encode())
     assert term.expect(b"3> ") == u'io:format("~ts~n", [[228, 8364, 128512]]).\r\n' \
         u'\u00e4\u20ac\U0001F600\r\nok\r\n3> '.encode()
