@@ -56,10 +56,13 @@ def start(vm, args, progname="erl"):
         vm.ensure_loaded(atom(name))
     code = vm.code
     bargs = from_seq(boot_args(args, progname=progname))
-    # the system process beam.smp starts before init (the others it starts
+    init, _ = vm.runtime.spawn(code.export(atom("erl_init"), atom("start"), 2),
+                               [atom("init"), bargs])
+    init.group_leader = init.pid
+    # the system process beam.smp starts with init (the others it starts
     # serve dirty schedulers and literal areas, which erlpy has not)
-    vm.runtime.spawn(code.export(atom("erts_code_purger"), atom("start"), 0), [])
-    vm.runtime.spawn(code.export(atom("erl_init"), atom("start"), 2), [atom("init"), bargs])
+    purger, _ = vm.runtime.spawn(code.export(atom("erts_code_purger"), atom("start"), 0), [])
+    purger.group_leader = init.pid
     vm.runtime.crash_reporter = _crash_reporter(vm.runtime)
 
 

@@ -103,7 +103,7 @@ def finish_after_on_load(m, ok):
 def fun_info_mfa(f):
     if type(f) is Fun:
         e = f.entry
-        return (e.module, e.name, e.arity)
+        return (e.module, e.name, e.arity - len(f.env))
     if type(f) is ExportFun:
         return (f.module, f.function, f.arity)
     raise badarg()

@@ -111,7 +111,9 @@ class Runtime:
         self.procs[pid.num] = p
         p.stack = [(VM.entry, (target, args))]
         if parent is not None:
-            p.group_leader = parent.group_leader
+            # a process without a group leader set is its own (the first one)
+            p.group_leader = parent.group_leader if parent.group_leader is not None \
+                else parent.pid
             p.spawned_by = parent.pid
             p.error_handler = parent.error_handler
         mref = None
