@@ -31,7 +31,7 @@ class ProcessExit(Exception):
 # Modules whose BIFs must be registered before the VM starts.
 _BIF_MODULES = [
     "processes", "system", "ports", "erlang_terms", "lists", "math", "unicode", "numbers",
-    "binary", "maps", "ets", "etf", "atomics", "misc",
+    "binary", "maps", "ets", "etf", "atomics", "misc", "re",
 ]
 # Python NIFs of the modules OTP links statically into beam.smp (erlpy.nifs).
 _NIF_MODULES = ["prim_file", "prim_buffer", "zlib", "erl_tracer"]
