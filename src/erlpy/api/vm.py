@@ -8,7 +8,7 @@ import sys
 from ..terms import atom, Atom
 from ..terms import etf
 from ..code.table import CodeTable, BadBeam
-from ..code.contract import VM, Halt
+from ..code.contract import VM, Halt, NEW_VM_HOOKS
 from ..bifs import registry
 from ..runtime.scheduler import Runtime
 from ..ports.port import PortTable
@@ -90,6 +90,8 @@ class ErlangVM:
             sys.set_int_max_str_digits(0)
         self.engine = select_engine(engine)
         _register_bifs()
+        for reset in NEW_VM_HOOKS:
+            reset()
         self.code = CodeTable()
         registry.install(self.code)
         self.runtime = Runtime(self.code)

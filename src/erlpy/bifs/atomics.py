@@ -2,7 +2,7 @@
 references carrying a Python list of 64-bit cells."""
 
 from ..terms import A, Ref, NIL, badarg, TRUE, FALSE, from_seq, hkey, Map
-from ..code.contract import VM
+from ..code.contract import VM, per_vm_state
 from .registry import bif
 
 _OK = A.ok
@@ -157,6 +157,7 @@ def counters_info(ref):
 # -- persistent_term ---------------------------------------------------------------
 
 _TERMS = {}   # hkey(key) -> (key, value)
+per_vm_state(_TERMS.clear)
 
 
 @bif("persistent_term", "put", 2)

@@ -4,7 +4,7 @@ the process dictionary, process flags and process_info, timers, apply."""
 from ..terms import (A, Atom, Pid, Port, Ref, Fun, ExportFun, NIL, Cons, ErlangError, badarg,
                      TRUE, FALSE, boolean, from_seq, to_pylist, NotAList, hkey, Map)
 from ..terms.errors import ERROR, EXIT, THROW
-from ..code.contract import VM, Trap, TMP
+from ..code.contract import VM, Trap, TMP, per_vm_state
 from .registry import bif
 
 _UNDEFINED = A.undefined
@@ -819,6 +819,7 @@ def _timer_opts(opts):
 
 
 _TIMERS = {}   # hkey(ref) -> Timer
+per_vm_state(_TIMERS.clear)
 
 
 def _start(time, dest, msg, absolute, wrap):

@@ -119,3 +119,15 @@ class _VM:
 
 
 VM = _VM()
+
+# Functions run when a new VM is assembled: state kept in module globals
+# (ETS tables, persistent terms, timers...) belongs to one VM, and a Python
+# process runs one VM at a time.
+NEW_VM_HOOKS = []
+
+
+def per_vm_state(reset):
+    """Register `reset` (no arguments) to forget a module's VM state when a
+    new VM is assembled; returns it (usable as a decorator)."""
+    NEW_VM_HOOKS.append(reset)
+    return reset

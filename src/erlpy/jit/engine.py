@@ -176,10 +176,10 @@ _DISABLED = os.environ.get("ERLPY_NO_CACHE") == "1"
 
 
 def _code_digest():
-    """A digest of the code generator's and the loader's sources and of the
-    set of native functions: compiled code from another generator (a
-    development checkout, a patched install) is never reused."""
-    h = hashlib.md5(registry.signature().encode())
+    """A digest of the code generator's and the loader's sources: compiled
+    code from another generator (a development checkout, a patched install)
+    is never reused."""
+    h = hashlib.md5()
     here = os.path.dirname(os.path.abspath(__file__))
     emu = os.path.join(os.path.dirname(here), "emu")
     loader = os.path.join(os.path.dirname(here), "loader")
@@ -202,7 +202,10 @@ def _cache_path(mod):
     if _DIGEST is None:
         _DIGEST = _code_digest()
     tag = getattr(sys.implementation, "cache_tag", None) or sys.implementation.name
-    d = os.path.join(cache.base_dir(), "jit-%s-%s-%s" % (FORMAT, tag, _DIGEST))
+    # the native functions (which stubs the loader replaced, after which
+    # calls a Trap is checked) may change while the process runs
+    d = os.path.join(cache.base_dir(), "jit-%s-%s-%s-%s" % (FORMAT, tag, _DIGEST,
+                                                             registry.signature()))
     return os.path.join(d, "%s-%s.jit" % (mod.name.name, mod.md5.hex()))
 
 

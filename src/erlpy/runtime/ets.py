@@ -38,7 +38,7 @@ from bisect import bisect_left
 from ..terms import (A, Atom, NIL, Nil, Cons, BitString, Pid, Port, Ref, Fun, ExportFun, Map,
                      TRUE, FALSE, badarg, hkey, eq_exact, compare, from_seq)
 from ..terms.hashing import internal_hash, atom_hash
-from ..code.contract import VM
+from ..code.contract import VM, per_vm_state
 from . import matchspec as ms
 
 __all__ = [
@@ -1231,8 +1231,9 @@ class _Registry:
 REGISTRY = _Registry()
 
 
+@per_vm_state
 def reset():
-    """Forget every table and every magic reference (tests)."""
+    """Forget every table and every magic reference (a new VM)."""
     REGISTRY.reset()
     _by_ids.clear()
 
