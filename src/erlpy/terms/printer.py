@@ -1,6 +1,6 @@
-"""`~w`-style printing of terms, for the VM's own messages (crash reports
-printed before io is up, erlang:display, debugging). Erlang code formats
-with io_lib, which runs as Erlang code on the VM."""
+"""Terms printed as the emulator prints them (strings and ASCII binaries
+quoted), for the VM's own messages (erlang:display, internal errors,
+debugging). Erlang code formats with io_lib, which runs as Erlang code."""
 
 from .atom import Atom
 from .types import NIL, Nil, Cons, BitString, Pid, Port, Ref, Fun, ExportFun
@@ -73,6 +73,13 @@ def _fmt(t, out):
         out.append("}")
     elif tt is Nil:
         out.append("[]")
+    elif tt is Cons and _printable_string(t):
+        out.append('"')
+        while type(t) is Cons:
+            c = t.hd
+            out.append("\\n" if c == 10 else '\\"' if c == 34 else chr(c))
+            t = t.tl
+        out.append('"')
     elif tt is Cons:
         out.append("[")
         first = True
@@ -87,7 +94,10 @@ def _fmt(t, out):
             _fmt(t, out)
         out.append("]")
     elif tt is bytes:
-        out.append("<<" + ",".join(str(b) for b in t) + ">>")
+        if t and all(32 <= b < 127 for b in t):
+            out.append('<<"' + t.decode("ascii").replace('"', '\\"') + '">>')
+        else:
+            out.append("<<" + ",".join(str(b) for b in t) + ">>")
     elif tt is BitString:
         full = t.bits // 8
         parts = [str(b) for b in t.data[:full]]
@@ -120,6 +130,18 @@ def _fmt(t, out):
             out.append("}")
         else:
             out.append("<<python %r>>" % (t,))
+
+
+def _printable_string(t):
+    """As the emulator's printer: a proper list of bytes none of which is a
+    control character other than white space."""
+    while type(t) is Cons:
+        c = t.hd
+        if type(c) is not int or not 0 <= c <= 255 or \
+                ((c < 32 or c == 127) and not 9 <= c <= 13):
+            return False
+        t = t.tl
+    return t is NIL
 
 
 _LOCAL = [None]
