@@ -4,6 +4,7 @@ pseudo-terminal, edlin echoes what is typed, the shell evaluates it, q().
 stops the node with status 0 and the terminal gets its mode back. The
 expected text is what OTP 25's `erl` prints for the same keystrokes."""
 
+import fcntl
 import os
 import select
 import subprocess
@@ -18,6 +19,11 @@ BOOT_TIMEOUT = 120      # a first run fills the JIT cache
 STEP_TIMEOUT = 30
 
 
+def _controlling_terminal():
+    # in the child, after setsid: the pty becomes its terminal, so ^C is SIGINT
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
 class Terminal:
     def __init__(self, args=()):
         self.master, self.slave = os.openpty()
@@ -27,7 +33,8 @@ class Terminal:
         env.pop("COLUMNS", None)
         self.proc = subprocess.Popen([sys.executable, "-m", "erlpy"] + list(args),
                                      stdin=self.slave, stdout=self.slave, stderr=self.slave,
-                                     cwd=ROOT, env=env, start_new_session=True)
+                                     cwd=ROOT, env=env, start_new_session=True,
+                                     preexec_fn=_controlling_terminal)
         self.out = b""
 
     def expect(self, text, timeout=STEP_TIMEOUT):
@@ -120,3 +127,23 @@ def test_line_editing_and_unicode(term):
     term.type(b"halt().\r")
     assert term.proc.wait(STEP_TIMEOUT) == 0
     assert termios.tcgetattr(term.slave) == term.mode
+
+
+def test_ctrl_c_opens_the_break_menu(term):
+    term.expect(b"1> ", BOOT_TIMEOUT)
+    term.type(b"\x03")          # the terminal sends SIGINT, as to erl
+    term.expect(b"BREAK: (a)bort (A)bort with dump (c)ontinue (p)roc info (i)nfo\r\n"
+                b"       (l)oaded (v)ersion (k)ill (D)b-tables (d)istribution\r\n")
+    term.type(b"x")
+    term.expect(b"Invalid option 'x'. Please enter one of the following:\r\nBREAK:")
+    term.expect(b"(d)istribution\r\n")
+    term.type(b"c")             # continue: the shell goes on where it was
+    time.sleep(0.5)             # (the menu reads what is typed with the key, as BEAM's)
+    term.type(b"lists:seq(1,3).\r")
+    term.expect(b"[1,2,3]\r\n2> ")
+    term.type(b"\x03")
+    term.expect(b"(d)istribution\r\n")
+    term.type(b"a")             # abort: the node stops at once, status 0
+    assert term.proc.wait(STEP_TIMEOUT) == 0
+    lflag = termios.tcgetattr(term.slave)[3]
+    assert lflag & termios.ICANON

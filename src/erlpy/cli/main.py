@@ -12,6 +12,7 @@ import glob
 import os
 import sys
 
+from .break_menu import install as install_break_handler, break_mode
 from .config import (ArgsError, ConfigError, EnvVarError, expand_args, render_config,
                      erl_string)
 
@@ -106,6 +107,7 @@ class Plan:
         self.env = []            # (VAR, VALUE) from -env, in order
         self.engine = None       # "interp" / "jit" / None (ERLPY_ENGINE or the default)
         self.ignored = []        # emulator flags erlpy ignores
+        self.break_mode = "menu"  # Ctrl-C: the BREAK menu, "off" (+B) or "ignore" (+Bi)
         self.verbose = False
         self.show_args = False   # -emu_args
         self.args_exit = False   # -emu_args_exit
@@ -150,6 +152,8 @@ def prepare(argv, environ=None):
         if a.startswith("+"):
             if a in ("+Jno", "+Jyes"):
                 plan.engine = "interp" if a == "+Jno" else "jit"
+            elif break_mode(a) is not None:
+                plan.break_mode = break_mode(a)
             else:
                 nxt = args[i + 1] if i + 1 < n else None
                 count = _emu_value_count(a, nxt)
@@ -203,10 +207,10 @@ def prepare(argv, environ=None):
             out.extend(["-noshell", "-noinput"])
         elif a == "-compile":
             out.extend(["-noshell", "-noinput", "-s", "c", "lc_batch"])
-            plan.ignored.append("+B")
+            plan.break_mode = "off"       # erlexec adds +B
         elif a == "-make":
             out.extend(["-noshell", "-noinput", "-s", "make", "all_or_nothing"])
-            plan.ignored.append("+B")
+            plan.break_mode = "off"
             halt_after = True
             break
         elif a == "-man":
@@ -358,6 +362,7 @@ def run_erl(argv, progname="erl"):
     from ..api.vm import ErlangVM
     from ..api.boot import boot
     vm = ErlangVM(engine=plan.engine)
+    install_break_handler(vm, plan.break_mode, leave=exit_now)
     status = boot(vm, init_args, progname=progname)
     sys.stdout.flush()
     return status
