@@ -80,3 +80,55 @@ def test_file_reads_through_the_file_server(vm, tmp_path):
     p = tmp_path / "hello.txt"
     p.write_bytes(b"hello\n")
     assert vm.call("file", "read_file", [estr(str(p))]) == (A.ok, b"hello\n")
+
+
+VERSION_1 = """
+-module(boot_reload).
+-export([version/0]).
+version() -> 1.
+"""
+
+VERSION_2 = """
+-module(boot_reload).
+-export([version/0]).
+version() -> 2.
+"""
+
+
+def test_add_patha_load_file_and_reload(vm):
+    first, second = compile_erlang(VERSION_1), compile_erlang(VERSION_2)
+    assert vm.call("code", "add_patha", [estr(first)]) is A.true
+    assert vm.call("code", "load_file", [atom("boot_reload")]) == (A.module, atom("boot_reload"))
+    assert vm.call("boot_reload", "version", []) == 1
+    # the newer directory first on the path: load_file replaces the code
+    assert vm.call("code", "add_patha", [estr(second)]) is A.true
+    assert vm.call("code", "purge", [atom("boot_reload")]) is A.false
+    assert vm.call("code", "load_file", [atom("boot_reload")]) == (A.module, atom("boot_reload"))
+    assert vm.call("boot_reload", "version", []) == 2
+    assert vm.call("erlang", "check_old_code", [atom("boot_reload")]) is A.true
+    assert vm.call("code", "soft_purge", [atom("boot_reload")]) is A.true
+    assert vm.call("erlang", "check_old_code", [atom("boot_reload")]) is A.false
+    assert _chars(vm.call("code", "which", [atom("boot_reload")])).startswith(second)
+
+
+LOOPER = """
+-module(boot_looper).
+-export([start/0, loop/0]).
+start() -> spawn(fun() -> loop() end).
+loop() -> receive stop -> ok; _ -> loop() end.
+"""
+
+
+def test_purging_old_code_a_process_still_runs(vm):
+    old = compile_erlang(LOOPER)
+    new = compile_erlang(LOOPER.replace("_ -> loop()", "_ -> boot_looper:loop()"))
+    vm.call("code", "add_patha", [estr(old)])
+    assert vm.call("code", "load_file", [atom("boot_looper")]) == (A.module, atom("boot_looper"))
+    pid = vm.call("boot_looper", "start", [])
+    vm.call("code", "add_patha", [estr(new)])
+    assert vm.call("code", "load_file", [atom("boot_looper")]) == (A.module, atom("boot_looper"))
+    # the process waits in the old loop/0: a soft purge refuses, a hard one kills it
+    assert vm.call("code", "soft_purge", [atom("boot_looper")]) is A.false
+    assert vm.call("erlang", "is_process_alive", [pid]) is A.true
+    assert vm.call("code", "purge", [atom("boot_looper")]) is A.true
+    assert vm.call("erlang", "is_process_alive", [pid]) is A.false

@@ -783,6 +783,54 @@ def garbage_collect2(pid, opts):
     return boolean(_rt().process(pid) is not None)
 
 
+@bif("erts_internal", "request_system_task", 3)
+def request_system_task3(pid, prio, request):
+    return _system_task(VM.current.pid, pid, request)
+
+
+@bif("erts_internal", "request_system_task", 4)
+def request_system_task4(requester, pid, prio, request):
+    if type(requester) is not Pid:
+        raise badarg()
+    return _system_task(requester, pid, request)
+
+
+def _system_task(requester, pid, request):
+    """Garbage collection, check_process_code and copy_literals run "in" the
+    target process; the answer {Op, ReqId, Result} goes to the requester (the
+    code purger uses it to find processes still running old code)."""
+    if type(pid) is not Pid or type(request) is not tuple or len(request) < 2:
+        raise badarg()
+    rt = _rt()
+    op, req_id = request[0], request[1]
+    target = rt.process(pid)
+    if op is A.garbage_collect:
+        result = boolean(target is not None)
+    elif op is A.check_process_code and len(request) == 3 and type(request[2]) is Atom:
+        result = boolean(target is not None and _runs_old_code(target, request[2]))
+    elif op is A.copy_literals:
+        result = A.ok
+    else:
+        raise badarg()
+    rt.send(requester, (op, req_id, result))
+    return A.ok
+
+
+def _runs_old_code(p, name):
+    """Whether a suspended call of p returns into the old code of module
+    `name` (a resume record of either engine names the module it runs)."""
+    old = VM.code.old.get(name)
+    if old is None:
+        return False
+    for fn, st in p.stack:
+        g = getattr(fn, "__globals__", None)
+        if g is not None and g.get("MOD") is old:
+            return True
+        if type(st) is tuple and any(x is old for x in st):
+            return True
+    return False
+
+
 @bif("erlang", "hibernate", 3)
 def hibernate(m, f, args):
     """Discard the stack and continue in M:F(Args) once a message arrives."""
