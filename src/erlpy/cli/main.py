@@ -152,16 +152,17 @@ def prepare(argv, environ=None):
         if a.startswith("+"):
             if a in ("+Jno", "+Jyes"):
                 plan.engine = "interp" if a == "+Jno" else "jit"
-            elif break_mode(a) is not None:
-                plan.break_mode = break_mode(a)
             else:
                 nxt = args[i + 1] if i + 1 < n else None
                 count = _emu_value_count(a, nxt)
-                if count:
+                flag = a + nxt if count and a == "+B" else a    # "+B i" is +Bi
+                if break_mode(flag) is not None:
+                    plan.break_mode = break_mode(flag)
+                elif count:
                     plan.ignored.extend([a, _need(args, i)])
-                    i += 1
                 else:
                     plan.ignored.append(a)
+                i += count
             i += 1
             continue
         if not a.startswith("-"):
