@@ -5,15 +5,15 @@ list `erl` gives the emulator; OTP's own `init` then reads the boot script
 through erl_prim_loader and starts the kernel application.
 """
 
+import glob
 import os
-
 import time
 
 from ..terms import atom, from_seq, A, TRUE, estr, Map
 from ..code.contract import VM
 from ..bifs.registry import bif
 
-__all__ = ["boot_args", "start", "boot"]
+__all__ = ["boot_args", "bindir", "start", "boot", "PRELOADED"]
 
 # What beam.smp loads before the first process runs (erts-*/ebin).
 PRELOADED = ["erl_init", "init", "erl_prim_loader", "prim_file", "prim_buffer", "zlib",
@@ -37,14 +37,13 @@ def boot_args(args, root=None, progname="erl"):
     from .vm import otp_root
     root = root or otp_root()
     home = os.environ.get("HOME") or os.path.expanduser("~")
-    bindir = _bindir(root)
-    full = ["-root", root, "-bindir", bindir, "-progname", progname, "--",
+    full = ["-root", root, "-bindir", bindir(root), "-progname", progname, "--",
             "-home", home, "--"] + list(args)
     return [os.fsencode(a) for a in full]
 
 
-def _bindir(root):
-    import glob
+def bindir(root):
+    """The emulator's bin directory of the OTP installed at `root`."""
     found = sorted(glob.glob(os.path.join(root, "erts-*", "bin")))
     return found[-1] if found else os.path.join(root, "bin")
 
@@ -74,8 +73,8 @@ def boot(vm, args, progname="erl"):
 
 
 def _crash_reporter(rt):
-    """What beam.smp does when a process exits abnormally and nobody traps it:
-    send the logger its "Error in process" event."""
+    """What beam.smp does when a process exits with an error: send the
+    logger its "Error in process" event."""
     fmt = estr("Error in process ~p with exit value:~n~p~n")
     meta_error_logger = Map.from_pairs([(A.emulator, A.true), (A.tag, A.error)])
 

@@ -8,10 +8,10 @@ under `erl`:
     erlpy escript FILE ARGS...           (as `escript FILE ARGS...`)
 """
 
-import glob
 import os
 import sys
 
+from ..api.boot import bindir as _bindir
 from .break_menu import install as install_break_handler, break_mode
 from .config import (ArgsError, ConfigError, EnvVarError, expand_args, render_config,
                      erl_string)
@@ -266,11 +266,6 @@ def render_configs(init_args, environ=None):
 def _root():
     from ..api.vm import otp_root
     return otp_root()
-
-
-def _bindir(root):
-    found = sorted(glob.glob(os.path.join(root, "erts-*", "bin")))
-    return found[-1] if found else os.path.join(root, "bin")
 
 
 def _erts_version(root):
