@@ -165,6 +165,24 @@ RUN = [
     r'[<<"aé"/utf8>>, "", [unicode, {offset, 2}]]',
     r'[<<255>>, "", [unicode]]',
     r'[[16#100, $a], "a", [unicode]]',
+    # PCRE 8.44's own rules: auto-possessification by its table, \w and \W
+    # in the first repetitions of X+ / X{n,} in UTF mode, no match starting
+    # between CR and LF, \X as a cluster
+    r'["\rb\rb", "\\A.+\\R"]',
+    r'["\n\n", "\\R+\\s"]',
+    r'["\n\n", "(?:\\R)+\\s"]',
+    r'[<<16#a0, 16#a0>>, "\\h+\\S"]',
+    r'[<<"éa"/utf8>>, "\\w+", [unicode]]',
+    r'[<<"aé"/utf8>>, "\\W+", [unicode]]',
+    r'[<<"éa"/utf8>>, "\\w{1,2}", [unicode]]',
+    r'[<<"éé"/utf8>>, "\\w{2}", [unicode]]',
+    r'["a\r\nb", "^", [multiline, {newline, anycrlf}, global]]',
+    r'["\r\n", ".", [{newline, crlf}, global]]',
+    r'["\r\n", "\\n", [{newline, crlf}]]',
+    r'[<<16#2028/utf8, 16#301/utf8>>, "\\X", [unicode]]',
+    r'[<<"e", 16#301/utf8, "x">>, "\\X", [unicode, global]]',
+    r'["\r\n", "\\X\\n"]',
+    r'["ab", "\\Q\\E"]',
     # errors
     r'["abc", "(", [report_errors]]',
     r'["abc", "("]',
@@ -195,6 +213,17 @@ COMPILE = [
     r'["\\x{zz}"]', r'["((((" ]', r'["a)b)"]', r'["[a-\\d]"]', r'["(?i"]', r'["x{2}{3}"]',
     r'["a?+?"]', r'["^*"]', r'["\\b+"]', r'["a|*"]', r'[<<255>>, [unicode]]',
     r'["\\x{110000}", [unicode]]', r'["b", [global]]', r'["b", [foo]]', r'[1]',
+
+]
+
+# compiled through re:run/3 with report_errors: the error or the match
+SYNTAX = [
+    "(?(?C1)a)", "(?+k)", "(?P<>a)(b)", "\\k<1a>", "(?(?C1)(?=a)a)", "(*F)?", "a(*FOO:x)",
+    "\\o{}", "(?&)", "\\g<a", "(?1)(a", "(?<=\\R)", "(?<=a|bc)(?<!x|yz)", "(?(<n>)a)",
+    "(?(-1)a)", "(?(R)a|b)", "(?(R&x)a)", "(?(DEFINE)(?<x>a))(?&x)", "(?<x>a)(?&x)",
+    "(?(1)a|b)(x)", "(a)(?-1)", "(?1)(a)", "a(?#x)*", "[[:<:]]a", "a[[:>:]]", "\\Ga",
+    "(?x) a # c \n b", "(?x)[ ]", "a{2,}+", "[\\x{41}-\\x{43}]+", "[\\Qa]\\E]+", "\\cz",
+    "(?J)(?<n>a)(?<n>b)", "(?<n>a)(?<n>b)", "(?U)a+", "(?-U)a+?", "(?s-s).", "a(?i)b|c",
 ]
 
 MISC = [
@@ -250,6 +279,8 @@ MISC = [
 def cases():
     out = [("re", "run", a) for a in RUN]
     out += [("re", "compile", a) for a in COMPILE]
+    out += [("re", "run", '["abAB\\r\\nxyz", "%s", [report_errors, global]]' % p) for p in SYNTAX]
+    out += [("re", "run", '["abAB\\r\\nxyz", <<"(?<", 195, 169, ">a)">>, [unicode, report_errors]]')]
     out += MISC
     return out
 

@@ -29,7 +29,6 @@ in \\p{...} are approximated from Unicode character names.
 import bisect
 import re as _pyre
 import struct
-import sys
 import unicodedata
 
 from ..terms import A, NIL, Cons, Map, ErlangError, badarg, from_seq, atom
@@ -127,6 +126,8 @@ _L1["word"] = _union(_L1["alnum"], [(95, 95)])
 _HSPACE = [(9, 9), (32, 32), (0xA0, 0xA0), (0x1680, 0x1680), (0x180E, 0x180E),
            (0x2000, 0x200A), (0x202F, 0x202F), (0x205F, 0x205F), (0x3000, 0x3000)]
 _VSPACE = [(10, 13), (0x85, 0x85), (0x2028, 0x2029)]
+
+_L1_ASCII_WORD = [(48, 57), (65, 90), (95, 95), (97, 122)]
 
 _POSIX_NAMES = ("alpha", "lower", "upper", "alnum", "ascii", "blank", "cntrl", "digit",
                 "graph", "print", "punct", "space", "word", "xdigit")
@@ -517,9 +518,6 @@ _ERR = {
     84: "group name must start with a non-digit", 86: "digits missing in \\x{} or \\o{}",
 }
 
-_ALL = "all"   # marker for "every code point" in set nodes
-
-
 def _isdigit(c):
     return 48 <= c <= 57
 
@@ -544,7 +542,28 @@ def _isspace(c):
     return 9 <= c <= 13 or c == 32
 
 
-_NOREP = object()   # parse_atom result flag: the item cannot be repeated
+# PCRE's autoposstab (pcre_compile.c): 1 where a repeat of the row type
+# followed by the column type is made possessive.
+_TYPE_INDEX = {"D": 0, "d": 1, "S": 2, "s": 3, "W": 4, "w": 5, "N": 6, "C": 8, "R": 11,
+               "H": 12, "h": 13, "V": 14, "v": 15, "X": 16}
+_AUTOPOSS = [[int(x) for x in row.split()] for row in """
+0 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+1 0 0 1 1 0 0 0 0 0 0 1 0 1 0 1 0
+0 0 0 1 0 0 0 0 0 0 0 1 0 1 0 1 0
+0 1 1 0 0 1 0 0 0 0 0 0 0 0 0 0 0
+0 1 0 0 0 1 0 0 0 0 0 0 0 0 0 0 0
+0 0 0 1 1 0 0 0 0 0 0 1 0 1 0 1 0
+0 0 0 0 0 0 0 0 0 0 0 1 0 0 0 0 0
+0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+0 1 0 1 0 1 1 0 0 0 0 0 0 1 0 0 0
+0 0 0 0 0 0 0 0 0 0 0 0 0 1 0 0 0
+0 1 1 0 0 1 0 0 0 0 0 1 1 0 0 1 0
+0 0 0 0 0 0 0 0 0 0 0 1 0 0 0 1 0
+0 1 1 0 0 1 0 0 0 0 0 0 0 1 1 0 0
+0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0""".strip().split("\n")]
 
 
 class _Parser:
@@ -553,9 +572,9 @@ class _Parser:
         self.newline = newline
         self.bsr = bsr
         self.utf = bool(copt & _UTF8)
-        self.limit_verbs(src)
+        self.start_items(src)
         if self.utf:
-            if copt & _NEVER_UTF and not (copt & _UTF8 and self.utf_from_option):
+            if copt & _NEVER_UTF:
                 raise _CompileError(_ERR[78], 0)
             try:
                 text = src.decode("utf-8")
@@ -583,22 +602,20 @@ class _Parser:
         self.inq = False
         self.has_G = False
         self.has_K = False
+        self.has_crlf = False    # PCRE_HASCRORLF: \r or \n written in the pattern
         self.refs = []           # (order, kind, ref, offset) checked once the count is known
         self.deferred = []       # (order, message, offset): errors of PCRE's second pass
         self.dupnames_seen = bool(copt & _DUPNAMES)
 
     # -- the (*UTF8), (*CR)... items at the start of a pattern
-    def limit_verbs(self, src):
+    def start_items(self, src):
         pos = 0
-        self.utf_from_option = bool(self.copt & _UTF8)
         while src[pos:pos + 2] == b"(*":
             end = src.find(b")", pos)
             if end < 0:
                 break
             name = src[pos + 2:end]
             if name in (b"UTF8", b"UTF"):
-                if self.copt & _NEVER_UTF:
-                    raise _CompileError(_ERR[78], end + 1)
                 self.copt |= _UTF8
                 self.utf = True
             elif name == b"UCP":
@@ -657,6 +674,8 @@ class _Parser:
         return True
 
     def literal(self, cp):
+        if cp == 10 or cp == 13:
+            self.has_crlf = True
         if self.opts & _CASELESS:
             t = _case_set(cp, self.utf)
             if t:
@@ -755,11 +774,13 @@ class _Parser:
 
     def parse_branch(self):
         items = []
+        types = []
         while True:
             self.skip_ws()
             if self.pos >= self.n:
                 break
             c = self.p[self.pos]
+            self.atom_type = None
             if self.inq:
                 if self.at("\\E"):
                     self.pos += 2
@@ -768,14 +789,50 @@ class _Parser:
                 self.pos += 1
                 node = self.literal(c)
                 items.append(self.parse_quant(node, True))
+                types.append(None)
                 continue
             if c == 124 or c == 41:
                 break
             node, rep = self.parse_atom()
             if node is None:
                 continue
+            types.append(self.atom_type)
             items.append(self.parse_quant(node, rep))
+        self.auto_possess(items, types)
         return ("seq", items)
+
+    def auto_possess(self, items, types):
+        """PCRE makes a repeated character type possessive when the type that
+        follows cannot match the same characters, by a fixed table that is
+        wrong for a few pairs (. and \\R, \\S and \\R, \\h and \\S...): the
+        results are observable, so do as PCRE does."""
+        for i in range(len(items) - 1):
+            left = types[i]
+            node = items[i]
+            if left is None or node[0] != "rep" or node[4] == "p" or node[2] == node[3]:
+                continue
+            right = types[i + 1]
+            nxt = items[i + 1]
+            if right is None or (nxt[0] == "rep" and nxt[2] == 0):
+                continue
+            if _AUTOPOSS[left][right]:
+                items[i] = ("rep", node[1], node[2], node[3], "p")
+        if self.utf and not self.ucp:
+            # PCRE 8.44 compiles X+ and X{n,...} (n >= 2) with a loop over the
+            # first n that, in UTF mode, tests \\w and \\W on ASCII only (the
+            # rest use the Latin-1 table); X{1,m} is X then X{0,m-1}
+            for i, node in enumerate(items):
+                if types[i] in (4, 5) and node[0] == "rep" and \
+                        (node[2] >= 2 or (node[2] == 1 and node[3] is None)):
+                    ascii = _L1_ASCII_WORD if types[i] == 5 else \
+                        _complement(_L1_ASCII_WORD, _MAXCP)
+                    mn, mx = node[2], node[3]
+                    first = ("rep", ("set", ascii), mn, mn, "g")
+                    if mx == mn:
+                        items[i] = first
+                    else:
+                        rest = ("rep", node[1], 0, None if mx is None else mx - mn, node[4])
+                        items[i] = ("seq", [first, rest])
 
     def counted_repeat(self, i):
         """(min, max, index after '}') if p[i] starts a {n}, {n,} or {n,m}
@@ -869,7 +926,9 @@ class _Parser:
         if c == 46:
             self.pos += 1
             if self.opts & _DOTALL:
+                self.atom_type = 7
                 return ("set", [(0, self.top)]), True
+            self.atom_type = 6
             return ("dot",), True
         if c == 94:
             self.pos += 1
@@ -1148,19 +1207,6 @@ class _Parser:
         self.refs.append((k, v, self.off(k)))
         return ("call", v, self.off(k)), True
 
-    def call_ref(self, body, k):
-        if body and (body[0] in "+-" or body[0].isdigit()):
-            try:
-                v = int(body)
-            except ValueError:
-                self.err(57, k)
-            if body[0] == "-":
-                v = self.ncap + v + 1
-            elif body[0] == "+":
-                v = self.ncap + v
-            return v
-        return body
-
     def escape_set(self, ch):
         neg = ch.isupper()
         ch = ch.lower()
@@ -1182,7 +1228,6 @@ class _Parser:
     def read_property(self, letter):
         """\\p or \\P (self.pos after the letter): the set it matches."""
         neg = letter == "P"
-        start = self.pos
         if self.pos >= self.n:
             self.err(46, self.pos)
         c = self.p[self.pos]
@@ -1206,7 +1251,6 @@ class _Parser:
         s = self.property_set(name, endpos)
         if s is None:
             self.err(47, endpos)
-        del start
         s = self.clip(s)
         if neg:
             s = _complement(s, self.top)
@@ -1224,7 +1268,6 @@ class _Parser:
         return None
 
     def parse_escape(self):
-        start = self.pos
         kind = self.read_escape(False)
         t = kind[0]
         if t == "char":
@@ -1239,6 +1282,8 @@ class _Parser:
             self.refs.append((self.pos - 1, kind[1], kind[2]))
             return ("call", kind[1], kind[2]), True
         ch = kind[1]
+        if ch in _TYPE_INDEX and not (self.ucp and ch in "dDsSwW"):
+            self.atom_type = _TYPE_INDEX[ch]
         if ch in "dDsSwWhHvV":
             return ("set", self.escape_set(ch)), True
         if ch in "pP":
@@ -1286,17 +1331,23 @@ class _Parser:
             kind = self.read_name_ref(self.pos, term, 69)
             self.refs.append((self.pos - 1, kind[1], kind[2]))
             return ("bref", kind[1], bool(self.opts & _CASELESS)), True
-        raise AssertionError(start)
+        raise AssertionError(ch)
 
     def grapheme(self):
         if not self.utf:
-            return ("alt", [("seq", [("lit", 13), ("lit", 10)]), ("seq", [("set", [(0, 255)])])])
-        marks = _categories()["M"]
+            return ("atomic", ("alt", [("seq", [("lit", 13), ("lit", 10)]),
+                                       ("seq", [("set", [(0, 255)])])]))
+        # CR LF, a control, or anything else followed by its extending marks
+        # (no Hangul, regional indicator or emoji sequence rules)
+        cats = _categories()
+        joiners = [(0x200C, 0x200D)]
+        control = _union(cats["Cc"], cats["Zl"], cats["Zp"], _subtract(cats["Cf"], joiners))
+        extend = _union(cats["M"], joiners)
         return ("atomic", ("alt", [
             ("seq", [("lit", 13), ("lit", 10)]),
-            ("seq", [("set", _complement(marks, _MAXCP)),
-                     ("rep", ("set", marks), 0, None, "p")]),
-            ("seq", [("rep", ("set", marks), 1, None, "p")])]))
+            ("seq", [("set", control)]),
+            ("seq", [("set", _complement(control, _MAXCP)),
+                     ("rep", ("set", extend), 0, None, "p")])]))
 
     # -- character classes
     def posix_end(self, i):
@@ -1429,6 +1480,8 @@ class _Parser:
     def class_range(self, c, plain, inq):
         """A single character c was read (self.pos after it): add it, or the
         range it starts. Returns the new \\Q state."""
+        if c == 10 or c == 13:
+            self.has_crlf = True
         while self.at("\\E"):
             inq = False
             self.pos += 2
@@ -1513,7 +1566,6 @@ class _Parser:
         return tuple(node), True
 
     def parse_paren(self):
-        start = self.pos
         c1 = self.peek(1)
         if c1 == 42 and (self.peek(2) == 58 or _isletter(self.peek(2))):
             return self.parse_verb()
@@ -1648,7 +1700,7 @@ class _Parser:
             if t >= self.n or self.p[t] != 40:
                 self.err(28, self.pos)
             save = self.pos
-            self.pos = t - 1
+            self.pos = t
             if self.at("?", 1) and (self.at("=", 2) or self.at("!", 2) or self.at("<=", 2) or
                                     self.at("<!", 2)):
                 node, _ = self.parse_paren()
@@ -2198,7 +2250,7 @@ class _Variant:
 
 class _Pattern:
     __slots__ = ("ncap", "utf", "ucp", "names", "dupnames", "tree", "copt", "newline", "bsr",
-                 "has_G", "variants", "term", "error")
+                 "has_G", "has_crlf", "variants", "term", "error")
 
     def variant(self, newline, bsr, eopt, goff, ne):
         key = (newline, bsr, eopt & (_E_NOTBOL | _E_NOTEOL), goff, ne)
@@ -2246,6 +2298,7 @@ def _compile(src, copt, newline, bsr):
             pat.newline = parser.newline
             pat.bsr = parser.bsr
             pat.has_G = parser.has_G
+            pat.has_crlf = parser.has_crlf
             pat.names = [((nm.encode("utf-8") if parser.utf else nm.encode("latin-1")), num)
                          for nm, num in parser.names]
             pat.dupnames = bool(copt & _DUPNAMES)
@@ -2368,7 +2421,19 @@ def _exec(pat, view, offset, eopt, newline, bsr):
     var = pat.variant(newline, bsr, eopt, goff, False)
     rx = var.regex
     anchored = (pat.copt & _ANCHORED) or (eopt & _E_ANCHORED)
-    m = rx.match(text, pos) if anchored else rx.search(text, pos)
+    if anchored:
+        m = rx.match(text, pos)
+    else:
+        m = rx.search(text, pos)
+        if m is not None and newline in (_NL_CRLF, _NL_ANY, _NL_ANYCRLF) and not pat.has_crlf:
+            # PCRE never starts a match between CR and LF (but at the offset)
+            cr, lf = ("\r", "\n") if pat.utf else (b"\r", b"\n")
+            while m is not None:
+                p = m.start()
+                if p > pos and text[p - 1:p] == cr and text[p:p + 1] == lf:
+                    m = rx.search(text, p + 1)
+                else:
+                    break
     if m is not None and eopt & (_E_NOTEMPTY | _E_NOTEMPTY_ATSTART):
         atstart = not (eopt & _E_NOTEMPTY)
         ne = None
@@ -2391,6 +2456,12 @@ def _exec(pat, view, offset, eopt, newline, bsr):
                 break
             m = rx.search(text, p + 1)
             var = plain
+            if m is not None and newline in (_NL_CRLF, _NL_ANY, _NL_ANYCRLF) and \
+                    not pat.has_crlf:
+                cr, lf = ("\r", "\n") if pat.utf else (b"\r", b"\n")
+                while m is not None and text[m.start() - 1:m.start()] == cr and \
+                        text[m.start():m.start() + 1] == lf:
+                    m = rx.search(text, m.start() + 1)
     if m is None:
         return None
     if pat.copt & _FIRSTLINE and m.start() > _first_newline(text, pos, newline, pat.utf):
