@@ -273,6 +273,14 @@ MISC = [
     ("re", "split", r'["abc", "b", [global]]'),
     ("re", "split", r'["abc", "b", [{parts, -1}]]'),
     ("re", "split", r'["abc", "(", []]'),
+    ("re", "split", r'[<<"aébéc"/utf8>>, element(2, re:compile("é", [unicode])), [{return, list}]]'),
+    ("re", "replace", r'["aébé", element(2, re:compile("é", [unicode])), "x", [global, {return, list}]]'),
+    ("re", "run", r'["aébé", element(2, re:compile("(?<e>é)", [unicode])), [global, {capture, all_names, list}]]'),
+    ("re", "run", r'["abcb", element(2, re:compile("(?<x>b)")), [global, {capture, [x], binary}, {offset, 2}]]'),
+    ("re", "run", r'[<<"aébé"/utf8>>, element(2, re:compile("é", [unicode])), [global]]'),
+    ("re", "run", r'["a\r\nb\r\n", element(2, re:compile("$", [multiline, {newline, crlf}])), [global]]'),
+    ("re", "split", r'["a\r\nb", "", [{newline, crlf}, {return, list}]]'),
+    ("re", "split", r'[<<"aé"/utf8>>, "", [unicode, {return, binary}]]'),
 ]
 
 

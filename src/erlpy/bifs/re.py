@@ -19,11 +19,25 @@ Bin}; Bin here is b"ERPY" + the compile options + the pattern source, so any
 copy of the term (sent, stored in ETS, written to disk) compiles back to the
 same pattern; compiled patterns are cached by Bin.
 
-Not supported (compile error "... is not supported by erlpy"): recursion
-((?R), recursive subroutine calls), the backtracking verbs other than
-(*FAIL)/(*F) and callouts are ignored. \\X matches a non-mark followed by
-marks (or CRLF), an approximation of PCRE's grapheme clusters; script names
-in \\p{...} are approximated from Unicode character names.
+PCRE behaviours that are observable are reproduced: its error texts and
+offsets (and which error of its two passes comes first), auto-possessification
+by its fixed table (which makes `.+\\R` or `\\h+\\S` fail where backtracking
+would succeed), \\w and \\W tested on ASCII only in the first repetitions of
+X+ and X{n,} in UTF mode, no match starting between CR and LF under the
+crlf/any/anycrlf conventions, BEAM's traps to re:grun/urun/ucompile.
+Subroutine calls to other groups ((?1), (?&name), \\g<name>) are inlined as
+atomic groups that set no captures, which is what PCRE 8 makes of them.
+
+Not supported: recursion ((?R), (?0), a group calling itself) and the verbs
+(*ACCEPT) (*COMMIT) (*PRUNE) (*SKIP) (*THEN) compile to the error "... is not
+supported by erlpy" (reported only if PCRE finds no error of its own);
+callouts and (*MARK) are ignored; \\C in UTF mode matches a whole character;
+\\X is CR LF, a control, or a character with its marks (no Hangul, regional
+indicator or emoji sequences); script names in \\p{...} are read from
+Unicode character names; Unicode data is Python's, not PCRE 8.44's. There is
+no match limit: a pattern that backtracks exponentially runs until done
+(PCRE gives up after 10,000,000 steps), and a match does not yield to other
+processes.
 """
 
 import bisect
