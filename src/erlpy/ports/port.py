@@ -83,6 +83,7 @@ class PortObj:
 
     def command(self, data):
         self.output += len(data)
+        data = len(data).to_bytes(self.packet, "big") + data if self.packet else data
         self.driver.command(data)
 
     # -- driver side ---------------------------------------------------------
