@@ -132,3 +132,25 @@ def test_purging_old_code_a_process_still_runs(vm):
     assert vm.call("erlang", "is_process_alive", [pid]) is A.true
     assert vm.call("code", "purge", [atom("boot_looper")]) is A.true
     assert vm.call("erlang", "is_process_alive", [pid]) is A.false
+
+
+def test_os_cmd_runs_a_shell_command(vm):
+    out = vm.call("os", "cmd", [estr("echo hello; echo oops 1>&2; exit 3")])
+    assert _chars(out) == "hello\noops\n"
+
+
+def test_spawn_port_in_and_out_directions(vm, tmp_path):
+    # `in` and `out` together are both directions, as without either
+    cat = compile_erlang("""
+-module(boot_cat).
+-export([run/1]).
+run(Opts) ->
+    P = open_port({spawn, "cat"}, [binary, stream | Opts]),
+    true = port_command(P, <<"abc\\n">>),
+    R = receive {P, {data, D}} -> D after 5000 -> timeout end,
+    port_close(P),
+    R.
+""")
+    vm.call("code", "add_patha", [estr(cat)])
+    assert vm.call("boot_cat", "run", [from_seq([A["in"], A.out])]) == b"abc\n"
+    assert vm.call("boot_cat", "run", [from_seq([])]) == b"abc\n"

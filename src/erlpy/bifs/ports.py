@@ -46,10 +46,9 @@ def _settings(opts):
                 s["binary"] = True
             elif n == "eof":
                 s["eof"] = True
-            elif n == "in":
-                s["out"] = False
-            elif n == "out":
-                s["in"] = False
+            elif n == "in" or n == "out":
+                # as BEAM: `in` and `out` add directions; neither means both
+                s.setdefault("directions", set()).add(n)
             elif n == "exit_status":
                 s["exit_status"] = True
             elif n == "stderr_to_stdout":
@@ -81,6 +80,9 @@ def _settings(opts):
                 return None
         else:
             return None
+    directions = s.pop("directions", None)
+    if directions:
+        s["in"], s["out"] = "in" in directions, "out" in directions
     return s
 
 
