@@ -149,7 +149,8 @@ def test_receive_and_spawn(vm):
 def test_traps_funs_and_selects(vm):
     assert call(vm, "trap_apply").startswith(
         "{[3,2,1],42,{'EXIT',{badarg,[{erlang,tuple_size,[not_a_tuple]")
-    assert call(vm, "funs").startswith("{10,33,6,[11,12],{'EXIT',{{badarity,")
+    # [11,12] prints as the emulator prints it: a string (\v\f are white space)
+    assert call(vm, "funs").startswith("{10,33,6,\"\x0b\x0c\",{'EXIT',{{badarity,")
     assert [call(vm, "selects", x) for x in (A.a, A.j, 1, 2, 3.0, 3, (1,), (1, 2, 3), A.z)] == [
         "1", "10", "int1", "int2", "float3", "other", "t1", "t3", "other"]
 
