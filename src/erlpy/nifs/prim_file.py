@@ -95,6 +95,34 @@ def _path(t):
     return t[:i]
 
 
+def _call(op, *args):
+    """ok once op(*args) has run, or {error, Errno} for the OSError it raised."""
+    try:
+        op(*args)
+    except OSError as e:
+        return _oserror(e)
+    return _OK
+
+
+def _path_call(names, op, on_error=None):
+    """Decode the path arguments (einval if one is not a path) and run op on
+    them: what op returns (ok for None), or the error on_error(e, *paths) makes
+    of an OSError (by default its errno); a value too large for the OS is einval."""
+    paths = []
+    for t in names:
+        path = _path(t)
+        if path is None:
+            return _EINVAL
+        paths.append(path)
+    try:
+        result = op(*paths)
+    except OSError as e:
+        return _oserror(e) if on_error is None else on_error(e, *paths)
+    except OverflowError:
+        return _EINVAL
+    return _OK if result is None else result
+
+
 # -- file handles ------------------------------------------------------------------------
 
 READ, WRITE, APPEND, EXCLUSIVE, SYNC, SKIP_TYPE_CHECK, DIRECTORY, FROM_FD = (
@@ -263,11 +291,7 @@ def close_nif(ref):
         return _EINVAL
     f.closed = True
     _forget(f)
-    try:
-        _close_fd(f)
-    except OSError as e:
-        return _oserror(e)
-    return _OK
+    return _call(_close_fd, f)
 
 
 @bif("prim_file", "delayed_close_nif", 1)
@@ -437,14 +461,9 @@ def sync_nif(ref, data_only):
         return _EINVAL
     if _int32(data_only) is None:
         raise badarg()
-    try:
-        if data_only and hasattr(os, "fdatasync"):
-            os.fdatasync(f.fd)
-        else:
-            os.fsync(f.fd)
-    except OSError as e:
-        return _oserror(e)
-    return _OK
+    if data_only and hasattr(os, "fdatasync"):
+        return _call(os.fdatasync, f.fd)
+    return _call(os.fsync, f.fd)
 
 
 @bif("prim_file", "truncate_nif", 1)
@@ -452,11 +471,7 @@ def truncate_nif(ref):
     f = _file(ref)
     if f is None:
         return _EINVAL
-    try:
-        os.ftruncate(f.fd, os.lseek(f.fd, 0, os.SEEK_CUR))
-    except OSError as e:
-        return _oserror(e)
-    return _OK
+    return _call(lambda fd: os.ftruncate(fd, os.lseek(fd, 0, os.SEEK_CUR)), f.fd)
 
 
 def _offset_length(offset, length):
@@ -481,11 +496,7 @@ def allocate_nif(ref, offset, length):
     fallocate = getattr(os, "posix_fallocate", None)
     if fallocate is None:
         return _error(errno.ENOTSUP)
-    try:
-        fallocate(f.fd, ol[0], ol[1])
-    except OSError as e:
-        return _oserror(e)
-    return _OK
+    return _call(fallocate, f.fd, ol[0], ol[1])
 
 
 _ADVICE = {A.normal: "POSIX_FADV_NORMAL", A.random: "POSIX_FADV_RANDOM",
@@ -505,12 +516,9 @@ def advise_nif(ref, offset, length, advise):
     if name is None:
         return _EINVAL
     fadvise = getattr(os, "posix_fadvise", None)
-    if fadvise is not None and hasattr(os, name):
-        try:
-            fadvise(f.fd, ol[0], ol[1], getattr(os, name))
-        except OSError as e:
-            return _oserror(e)
-    return _OK
+    if fadvise is None or not hasattr(os, name):
+        return _OK
+    return _call(fadvise, f.fd, ol[0], ol[1], getattr(os, name))
 
 
 @bif("prim_file", "ipread_s32bu_p32bu_nif", 3)
@@ -614,49 +622,29 @@ def read_handle_info_nif(ref):
 def set_permissions_nif(name, permissions):
     if type(permissions) is not int or not 0 <= permissions <= _U32:
         raise badarg()
-    path = _path(name)
-    if path is None:
-        return _EINVAL
-    mutable = stat.S_ISUID | stat.S_ISGID | 0o777
-    mode = permissions & mutable
-    try:
-        os.chmod(path, mode)
-    except OSError:
+    mode = permissions & (stat.S_ISUID | stat.S_ISGID | 0o777)
+
+    def chmod(path):
         try:
+            os.chmod(path, mode)
+        except OSError:
+            # not allowed to set the set-id bits: try again without them
             os.chmod(path, mode & ~(stat.S_ISUID | stat.S_ISGID))
-        except OSError as e:
-            return _oserror(e)
-    return _OK
+    return _path_call((name,), chmod)
 
 
 @bif("prim_file", "set_owner_nif", 3)
 def set_owner_nif(name, uid, gid):
     if _int32(uid) is None or _int32(gid) is None:
         raise badarg()
-    path = _path(name)
-    if path is None:
-        return _EINVAL
-    try:
-        os.chown(path, uid, gid)
-    except OSError as e:
-        return _oserror(e)
-    return _OK
+    return _path_call((name,), lambda path: os.chown(path, uid, gid))
 
 
 @bif("prim_file", "set_time_nif", 4)
 def set_time_nif(name, atime, mtime, ctime):
     if _int64(atime) is None or _int64(mtime) is None or _int64(ctime) is None:
         raise badarg()
-    path = _path(name)
-    if path is None:
-        return _EINVAL
-    try:
-        os.utime(path, (atime, mtime))
-    except OSError as e:
-        return _oserror(e)
-    except OverflowError:
-        return _EINVAL
-    return _OK
+    return _path_call((name,), lambda path: os.utime(path, (atime, mtime)))
 
 
 # -- file system operations -------------------------------------------------------------
@@ -699,27 +687,19 @@ def read_file_nif(name):
 
 @bif("prim_file", "read_link_nif", 1)
 def read_link_nif(name):
-    path = _path(name)
-    if path is None:
-        return _EINVAL
-    try:
-        target = os.readlink(path)
-    except OSError as e:
-        return _oserror(e)
-    if not target:
-        return _EINVAL
-    return (_OK, target)
+    return _path_call((name,), lambda path: _link_target(os.readlink(path)))
+
+
+def _link_target(target):
+    return (_OK, target) if target else _EINVAL
 
 
 @bif("prim_file", "list_dir_nif", 1)
 def list_dir_nif(name):
-    path = _path(name)
-    if path is None:
-        return _EINVAL
-    try:
-        names = os.listdir(path)
-    except OSError as e:
-        return _oserror(e)
+    return _path_call((name,), lambda path: _dir_list(os.listdir(path)))
+
+
+def _dir_list(names):
     # BEAM conses the entries in readdir order, so the list comes out reversed
     lst = NIL
     for n in names:
@@ -727,102 +707,63 @@ def list_dir_nif(name):
     return (_OK, lst)
 
 
-def _two_paths(a, b):
-    pa = _path(a)
-    if pa is None:
-        return None
-    pb = _path(b)
-    if pb is None:
-        return None
-    return pa, pb
+def _rename_error(e, source, dest):
+    if e.errno == errno.ENOTEMPTY:
+        return _error(errno.EEXIST)
+    if source == b"/":
+        return _EINVAL
+    return _oserror(e)
 
 
 @bif("prim_file", "rename_nif", 2)
 def rename_nif(source, dest):
-    paths = _two_paths(source, dest)
-    if paths is None:
-        return _EINVAL
-    try:
-        os.rename(paths[0], paths[1])
-    except OSError as e:
-        if e.errno == errno.ENOTEMPTY:
-            return _error(errno.EEXIST)
-        if paths[0] == b"/":
-            return _EINVAL
-        return _oserror(e)
-    return _OK
+    return _path_call((source, dest), os.rename, _rename_error)
 
 
 @bif("prim_file", "make_hard_link_nif", 2)
 def make_hard_link_nif(existing, new):
-    paths = _two_paths(existing, new)
-    if paths is None:
-        return _EINVAL
-    try:
-        os.link(paths[0], paths[1])
-    except OSError as e:
-        return _oserror(e)
-    return _OK
+    return _path_call((existing, new), os.link)
 
 
 @bif("prim_file", "make_soft_link_nif", 2)
 def make_soft_link_nif(existing, new):
-    paths = _two_paths(existing, new)
-    if paths is None:
-        return _EINVAL
-    try:
-        os.symlink(paths[0], paths[1])
-    except OSError as e:
-        return _oserror(e)
-    return _OK
+    return _path_call((existing, new), os.symlink)
 
 
 @bif("prim_file", "make_dir_nif", 1)
 def make_dir_nif(name):
-    path = _path(name)
-    if path is None:
-        return _EINVAL
-    try:
-        os.mkdir(path, 0o777)
-    except OSError as e:
-        return _oserror(e)
-    return _OK
+    return _path_call((name,), lambda path: os.mkdir(path, 0o777))
+
+
+def _del_file_error(e, path):
+    if e.errno == errno.EISDIR:       # Linux's code for unlinking a directory
+        return _error(errno.EPERM)
+    return _oserror(e)
 
 
 @bif("prim_file", "del_file_nif", 1)
 def del_file_nif(name):
-    path = _path(name)
-    if path is None:
-        return _EINVAL
-    try:
-        os.unlink(path)
-    except OSError as e:
-        if e.errno == errno.EISDIR:       # Linux's code for unlinking a directory
-            return _error(errno.EPERM)
-        return _oserror(e)
-    return _OK
+    return _path_call((name,), os.unlink, _del_file_error)
+
+
+def _del_dir_error(e, path):
+    """ENOTEMPTY reads as eexist, and removing the current directory as einval."""
+    code = e.errno
+    if code == errno.ENOTEMPTY:
+        code = errno.EEXIST
+    if code == errno.EEXIST:
+        try:
+            a, b = os.stat(path), os.stat(b".")
+            if a.st_ino == b.st_ino and a.st_dev == b.st_dev:
+                code = errno.EINVAL
+        except OSError:
+            pass
+    return _error(code)
 
 
 @bif("prim_file", "del_dir_nif", 1)
 def del_dir_nif(name):
-    path = _path(name)
-    if path is None:
-        return _EINVAL
-    try:
-        os.rmdir(path)
-    except OSError as e:
-        code = e.errno
-        if code == errno.ENOTEMPTY:
-            code = errno.EEXIST
-        if code == errno.EEXIST:
-            try:
-                a, b = os.stat(path), os.stat(b".")
-                if a.st_ino == b.st_ino and a.st_dev == b.st_dev:
-                    code = errno.EINVAL
-            except OSError:
-                pass
-        return _error(code)
-    return _OK
+    return _path_call((name,), os.rmdir, _del_dir_error)
 
 
 @bif("prim_file", "get_device_cwd_nif", 1)
@@ -842,14 +783,7 @@ def get_cwd_nif():
 
 @bif("prim_file", "set_cwd_nif", 1)
 def set_cwd_nif(name):
-    path = _path(name)
-    if path is None:
-        return _EINVAL
-    try:
-        os.chdir(path)
-    except OSError as e:
-        return _oserror(e)
-    return _OK
+    return _path_call((name,), os.chdir)
 
 
 @bif("prim_file", "altname_nif", 1)

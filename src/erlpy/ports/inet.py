@@ -1178,14 +1178,11 @@ class InetDriver(_Selectable):
             level = _SOL
             propagate = False
             value = ival
-            if opt == _LOPT_HEADER:
-                self.hsz = ival
-                continue
-            if opt == _LOPT_MODE:
-                self.mode = ival
-                continue
-            if opt == _LOPT_DELIVER:
-                self.deliver = ival
+            plain = _SETOPT_ATTRS.get(opt)
+            if plain is not None:
+                attr, convert, only_stype = plain
+                if only_stype is None or self.stype == only_stype:
+                    setattr(self, attr, convert(ival))
                 continue
             if opt == _LOPT_BUFFER:
                 self.bufsz = max(ival, 1)
@@ -1212,54 +1209,14 @@ class InetDriver(_Selectable):
                     if self._closed_when_activated():
                         return 0
                 continue
-            if opt == _LOPT_PACKET:
-                self.htype = ival
-                continue
-            if opt == _LOPT_PACKET_SIZE:
-                self.psize = ival & 0xffffffff
-                continue
-            if opt == _LOPT_EXITONCLOSE:
-                self.exitf = ival
-                continue
-            if opt == _LOPT_HIWTRMRK:
+            if opt in (_LOPT_HIWTRMRK, _LOPT_LOWTRMRK):
                 if self.stype == socket.SOCK_STREAM:
-                    ival = max(ival, 0)
-                    if self.low > ival:
-                        self.low = ival
-                    self.high = ival
+                    self._set_watermark(opt == _LOPT_HIWTRMRK, "high", "low", max(ival, 0))
                 continue
-            if opt == _LOPT_LOWTRMRK:
-                if self.stype == socket.SOCK_STREAM:
-                    ival = max(ival, 0)
-                    if self.high < ival:
-                        self.high = ival
-                    self.low = ival
-                continue
-            if opt == _LOPT_MSGQ_HIWTRMRK:
+            if opt in (_LOPT_MSGQ_HIWTRMRK, _LOPT_MSGQ_LOWTRMRK):
                 if ival < 1:
                     return -1
-                self.msgq_high = ival
-                if self.msgq_low > ival:
-                    self.msgq_low = ival
-                continue
-            if opt == _LOPT_MSGQ_LOWTRMRK:
-                if ival < 1:
-                    return -1
-                self.msgq_low = ival
-                if self.msgq_high < ival:
-                    self.msgq_high = ival
-                continue
-            if opt == _LOPT_SEND_TIMEOUT:
-                if self.stype == socket.SOCK_STREAM:
-                    self.send_timeout = ival & 0xffffffff
-                continue
-            if opt == _LOPT_SEND_TIMEOUT_CLOSE:
-                if self.stype == socket.SOCK_STREAM:
-                    self.send_timeout_close = ival
-                continue
-            if opt == _LOPT_DELAY_SEND:
-                if self.stype == socket.SOCK_STREAM:
-                    self.delay_send = 1 if ival else 0
+                self._set_watermark(opt == _LOPT_MSGQ_HIWTRMRK, "msgq_high", "msgq_low", ival)
                 continue
             if opt == _LOPT_READ_PACKETS:
                 if self.stype == socket.SOCK_DGRAM:
@@ -1273,31 +1230,12 @@ class InetDriver(_Selectable):
                 self.netns = bytes(data[pos:pos + ival])
                 pos += ival
                 continue
-            if opt == _LOPT_SHOW_ECONNRESET:
-                if self.stype == socket.SOCK_STREAM:
-                    self.show_econnreset = 1 if ival else 0
-                continue
-            if opt == _LOPT_LINE_DELIM:
-                self.delimiter = ival & 0xff
-                continue
-            if opt == _OPT_DEBUG:
-                self.debug = 1 if ival else 0
-                continue
-            if opt == _OPT_REUSEADDR:
-                name = socket.SO_REUSEADDR
-            elif opt == _OPT_KEEPALIVE:
-                name = socket.SO_KEEPALIVE
-            elif opt == _OPT_DONTROUTE:
-                name = socket.SO_DONTROUTE
-            elif opt == _OPT_BROADCAST:
-                name = socket.SO_BROADCAST
-            elif opt == _OPT_OOBINLINE:
-                name = socket.SO_OOBINLINE
-            elif opt == _OPT_SNDBUF:
-                name = socket.SO_SNDBUF
-            elif opt == _OPT_RCVBUF:
-                name = socket.SO_RCVBUF
-                if not self.buffer_set:
+            spec = _SOCKOPTS.get(opt)
+            if spec is not None:
+                level, name, propagate = spec
+                if name is None:
+                    continue
+                if opt == _OPT_RCVBUF and not self.buffer_set:
                     if ival > (1 << 16) and self.stype == socket.SOCK_DGRAM:
                         self.bufsz = 1 << 16
                     elif ival > self.bufsz:
@@ -1311,31 +1249,6 @@ class InetDriver(_Selectable):
                 value = struct.pack("ii", ival, secs)
                 if self.stype == socket.SOCK_STREAM:
                     self.linger_zero = bool(ival and secs == 0)
-            elif opt == _OPT_PRIORITY:
-                name = _SO_PRIORITY
-                propagate = True
-            elif opt == _OPT_TOS:
-                level, name, propagate = _IPPROTO_IP, _IP_TOS, True
-            elif opt == _OPT_TCLASS:
-                level, name, propagate = _IPPROTO_IPV6, _IPV6_TCLASS, True
-            elif opt == _OPT_TTL:
-                level, name, propagate = _IPPROTO_IP, _IP_TTL, True
-            elif opt == _OPT_RECVTOS:
-                level, name, propagate = _IPPROTO_IP, _IP_RECVTOS, True
-            elif opt == _OPT_RECVTCLASS:
-                level, name, propagate = _IPPROTO_IPV6, _IPV6_RECVTCLASS, True
-            elif opt == _OPT_RECVTTL:
-                level, name, propagate = _IPPROTO_IP, _IP_RECVTTL, True
-            elif opt == _OPT_NODELAY:
-                level, name = _IPPROTO_TCP, socket.TCP_NODELAY
-            elif opt == _OPT_NOPUSH:
-                if _TCP_NOPUSH is None:
-                    continue
-                level, name = _IPPROTO_TCP, _TCP_NOPUSH
-            elif opt == _OPT_MULTICAST_TTL:
-                level, name = _IPPROTO_IP, socket.IP_MULTICAST_TTL
-            elif opt == _OPT_MULTICAST_LOOP:
-                level, name = _IPPROTO_IP, socket.IP_MULTICAST_LOOP
             elif opt == _OPT_MULTICAST_IF:
                 if self.pyfamily == socket.AF_INET:
                     level, name = _IPPROTO_IP, socket.IP_MULTICAST_IF
@@ -1370,8 +1283,6 @@ class InetDriver(_Selectable):
                     value = maddr + struct.pack("I", ifindex & 0xffffffff)
                 else:
                     return -1
-            elif opt == _OPT_IPV6_V6ONLY:
-                level, name, propagate = _IPPROTO_IPV6, _IPV6_V6ONLY, True
             elif opt == _OPT_RAW:
                 if n - pos < 8:
                     return -1
@@ -1398,182 +1309,197 @@ class InetDriver(_Selectable):
                 return -1
         return 1
 
+    def _set_watermark(self, is_high, high_attr, low_attr, value):
+        """Set one end of a high/low watermark pair, moving the other so low <= high."""
+        if is_high:
+            setattr(self, high_attr, value)
+            if getattr(self, low_attr) > value:
+                setattr(self, low_attr, value)
+        else:
+            setattr(self, low_attr, value)
+            if getattr(self, high_attr) < value:
+                setattr(self, high_attr, value)
+
     def _closed_when_activated(self):
         return False
 
     def _getopts(self, data):
+        """inet_fill_opts: each option's code followed by its value; options that
+        do not apply to this socket, or that the OS will not read, are left out."""
         out = bytearray(b"\x01")
         pos = 0
         n = len(data)
-        stream = self.stype == socket.SOCK_STREAM
         while pos < n:
             opt = data[pos]
             pos += 1
-            if opt == _LOPT_BUFFER:
-                out.append(opt)
-                out += _i32(self.bufsz)
-                continue
-            if opt == _LOPT_HEADER:
-                out.append(opt)
-                out += _i32(self.hsz)
-                continue
-            if opt == _LOPT_MODE:
-                out.append(opt)
-                out += _i32(self.mode)
-                continue
-            if opt == _LOPT_DELIVER:
-                out.append(opt)
-                out += _i32(self.deliver)
-                continue
-            if opt == _LOPT_ACTIVE:
-                out.append(opt)
-                out += _i32(self.active)
-                if self.active == _MULTI:
-                    out += struct.pack(">h", self.active_count)
-                continue
-            if opt == _LOPT_PACKET:
-                out.append(opt)
-                out += _i32(self.htype)
-                continue
-            if opt == _LOPT_PACKET_SIZE:
-                out.append(opt)
-                out += _i32(self.psize)
-                continue
-            if opt == _LOPT_EXITONCLOSE:
-                out.append(opt)
-                out += _i32(1 if self.exitf else 0)
-                continue
-            if opt in (_LOPT_HIWTRMRK, _LOPT_LOWTRMRK, _LOPT_SEND_TIMEOUT,
-                       _LOPT_SEND_TIMEOUT_CLOSE, _LOPT_DELAY_SEND, _LOPT_SHOW_ECONNRESET):
-                if not stream:
-                    continue
-                v = {_LOPT_HIWTRMRK: self.high if stream else 0,
-                     _LOPT_LOWTRMRK: self.low if stream else 0,
-                     _LOPT_SEND_TIMEOUT: self.send_timeout if stream else 0,
-                     _LOPT_SEND_TIMEOUT_CLOSE: 1 if stream and self.send_timeout_close else 0,
-                     _LOPT_DELAY_SEND: 1 if stream and self.delay_send else 0,
-                     _LOPT_SHOW_ECONNRESET: 1 if stream and self.show_econnreset else 0}[opt]
-                out.append(opt)
-                out += _i32(v)
-                continue
-            if opt == _LOPT_MSGQ_HIWTRMRK:
-                out.append(opt)
-                out += _i32(self.msgq_high)
-                continue
-            if opt == _LOPT_MSGQ_LOWTRMRK:
-                out.append(opt)
-                out += _i32(self.msgq_low)
-                continue
-            if opt == _LOPT_READ_PACKETS:
-                if self.stype == socket.SOCK_DGRAM:
-                    out.append(opt)
-                    out += _i32(self.read_packets)
-                continue
-            if opt == _LOPT_NETNS:
-                if self.netns is not None:
-                    out.append(opt)
-                    out += _i32(len(self.netns)) + self.netns
-                continue
-            if opt == _OPT_DEBUG:
-                out.append(opt)
-                out += _i32(self.debug)
-                continue
             if opt == _OPT_RAW:
-                if n - pos < 13:
-                    raise _Abort("einval")
-                level = _get_i32(data, pos)
-                name = _get_i32(data, pos + 4)
-                provided = data[pos + 8]
-                size = _get_i32(data, pos + 9)
-                pos += 13
-                if provided:
-                    if n - pos < size:
-                        raise _Abort("einval")
-                    pos += size
-                if size < 0 or size > 0x10000:
-                    raise _Abort("einval")
-                try:
-                    v = self.sock.getsockopt(level, name, size)
-                except (OSError, AttributeError):
-                    continue
+                value, pos = self._getopt_raw(data, pos)
+            else:
+                value = self._getopt(opt)
+            if value is not None:
                 out.append(opt)
-                out += _i32(level) + _i32(name) + _i32(len(v)) + v
-                continue
-            if opt == _OPT_BIND_TO_DEVICE:
-                try:
-                    v = self.sock.getsockopt(_SOL, _SO_BINDTODEVICE, 16)
-                except (OSError, AttributeError):
-                    continue
-                v = v.split(b"\0", 1)[0]
-                out.append(opt)
-                out += _i32(len(v)) + v
-                continue
-            if opt == _OPT_PKTOPTIONS:
-                continue
-            if opt == _OPT_MULTICAST_IF:
-                if self.pyfamily == socket.AF_INET:
-                    try:
-                        v = self.sock.getsockopt(_IPPROTO_IP, socket.IP_MULTICAST_IF, 4)
-                    except (OSError, AttributeError):
-                        continue
-                    out.append(opt)
-                    out += _i32(_AF_INET) + bytes(v[:4]).ljust(4, b"\0")
-                elif self.pyfamily == socket.AF_INET6:
-                    try:
-                        v = self.sock.getsockopt(_IPPROTO_IPV6, socket.IPV6_MULTICAST_IF)
-                    except (OSError, AttributeError):
-                        continue
-                    out.append(opt)
-                    out += _i32(_AF_INET6) + _i32(v)
-                else:
-                    raise _Abort("einval")
-                continue
-            if opt == _OPT_LINGER:
-                try:
-                    onoff, secs = struct.unpack(
-                        "ii", self.sock.getsockopt(_SOL, socket.SO_LINGER, 8))
-                except (OSError, AttributeError):
-                    continue
-                out.append(opt)
-                out += _i32(onoff) + _i32(secs)
-                continue
-            spec = _GETOPT_SOCKOPTS.get(opt)
-            if spec is None:
-                raise _Abort("einval")
-            level, name = spec
-            if name is None:
-                out.append(opt)
-                out += _i32(0)
-                continue
-            try:
-                v = self.sock.getsockopt(level, name)
-            except (OSError, AttributeError):
-                continue
-            out.append(opt)
-            out += _i32(v)
+                out += value
         return bytes(out)
 
+    def _getopt(self, opt):
+        """The encoded value of one option, or None to leave it out."""
+        plain = _GETOPT_ATTRS.get(opt)
+        if plain is not None:
+            attr, as_flag, only_stype = plain
+            if only_stype is not None and self.stype != only_stype:
+                return None
+            v = getattr(self, attr)
+            return _i32((1 if v else 0) if as_flag else v)
+        if opt == _LOPT_ACTIVE:
+            if self.active == _MULTI:
+                return _i32(self.active) + struct.pack(">h", self.active_count)
+            return _i32(self.active)
+        if opt == _LOPT_NETNS:
+            if self.netns is None:
+                return None
+            return _i32(len(self.netns)) + self.netns
+        if opt == _OPT_PKTOPTIONS:
+            return None
+        if opt == _OPT_BIND_TO_DEVICE:
+            v = self._getsockopt(_SOL, _SO_BINDTODEVICE, 16)
+            if v is None:
+                return None
+            v = v.split(b"\0", 1)[0]
+            return _i32(len(v)) + v
+        if opt == _OPT_MULTICAST_IF:
+            if self.pyfamily == socket.AF_INET:
+                v = self._getsockopt(_IPPROTO_IP, socket.IP_MULTICAST_IF, 4)
+                return None if v is None else _i32(_AF_INET) + bytes(v[:4]).ljust(4, b"\0")
+            if self.pyfamily == socket.AF_INET6:
+                v = self._getsockopt(_IPPROTO_IPV6, socket.IPV6_MULTICAST_IF)
+                return None if v is None else _i32(_AF_INET6) + _i32(v)
+            raise _Abort("einval")
+        if opt == _OPT_LINGER:
+            v = self._getsockopt(_SOL, socket.SO_LINGER, 8)
+            if v is None:
+                return None
+            onoff, secs = struct.unpack("ii", v)
+            return _i32(onoff) + _i32(secs)
+        spec = _SOCKOPTS.get(opt)
+        if spec is None:
+            raise _Abort("einval")
+        level, name, _ = spec
+        if name is None:
+            return _i32(0)
+        v = self._getsockopt(level, name)
+        return None if v is None else _i32(v)
 
-_GETOPT_SOCKOPTS = {
-    _OPT_REUSEADDR: (_SOL, socket.SO_REUSEADDR),
-    _OPT_KEEPALIVE: (_SOL, socket.SO_KEEPALIVE),
-    _OPT_DONTROUTE: (_SOL, socket.SO_DONTROUTE),
-    _OPT_BROADCAST: (_SOL, socket.SO_BROADCAST),
-    _OPT_OOBINLINE: (_SOL, socket.SO_OOBINLINE),
-    _OPT_SNDBUF: (_SOL, socket.SO_SNDBUF),
-    _OPT_RCVBUF: (_SOL, socket.SO_RCVBUF),
-    _OPT_PRIORITY: (_SOL, _SO_PRIORITY),
-    _OPT_TOS: (_IPPROTO_IP, _IP_TOS),
-    _OPT_TCLASS: (_IPPROTO_IPV6, _IPV6_TCLASS),
-    _OPT_TTL: (_IPPROTO_IP, _IP_TTL),
-    _OPT_RECVTOS: (_IPPROTO_IP, _IP_RECVTOS),
-    _OPT_RECVTCLASS: (_IPPROTO_IPV6, _IPV6_RECVTCLASS),
-    _OPT_RECVTTL: (_IPPROTO_IP, _IP_RECVTTL),
-    _OPT_NODELAY: (_IPPROTO_TCP, socket.TCP_NODELAY),
-    _OPT_NOPUSH: (_IPPROTO_TCP, _TCP_NOPUSH),
-    _OPT_MULTICAST_TTL: (_IPPROTO_IP, getattr(socket, "IP_MULTICAST_TTL", 33)),
-    _OPT_MULTICAST_LOOP: (_IPPROTO_IP, getattr(socket, "IP_MULTICAST_LOOP", 34)),
-    _OPT_IPV6_V6ONLY: (_IPPROTO_IPV6, _IPV6_V6ONLY),
+    def _getopt_raw(self, data, pos):
+        """A raw {Level, Name, Size} query: (encoded value or None, next position)."""
+        n = len(data)
+        if n - pos < 13:
+            raise _Abort("einval")
+        level = _get_i32(data, pos)
+        name = _get_i32(data, pos + 4)
+        provided = data[pos + 8]
+        size = _get_i32(data, pos + 9)
+        pos += 13
+        if provided:
+            if n - pos < size:
+                raise _Abort("einval")
+            pos += size
+        if size < 0 or size > 0x10000:
+            raise _Abort("einval")
+        v = self._getsockopt(level, name, size)
+        if v is None:
+            return None, pos
+        return _i32(level) + _i32(name) + _i32(len(v)) + v, pos
+
+    def _getsockopt(self, level, name, size=None):
+        """getsockopt, or None when there is no socket or the OS refuses."""
+        try:
+            if size is None:
+                return self.sock.getsockopt(level, name)
+            return self.sock.getsockopt(level, name, size)
+        except (OSError, AttributeError):
+            return None
+
+
+def _flag(v):
+    return 1 if v else 0
+
+
+def _u32(v):
+    return v & 0xffffffff
+
+
+def _u8(v):
+    return v & 0xff
+
+
+def _same(v):
+    return v
+
+
+_STREAM = socket.SOCK_STREAM
+_DGRAM = socket.SOCK_DGRAM
+
+# Options that only set a field: option -> (field, conversion, socket type it
+# applies to or None for all); for the others set_opts ignores them silently.
+_SETOPT_ATTRS = {
+    _LOPT_HEADER: ("hsz", _same, None),
+    _LOPT_MODE: ("mode", _same, None),
+    _LOPT_DELIVER: ("deliver", _same, None),
+    _LOPT_PACKET: ("htype", _same, None),
+    _LOPT_PACKET_SIZE: ("psize", _u32, None),
+    _LOPT_EXITONCLOSE: ("exitf", _same, None),
+    _LOPT_SEND_TIMEOUT: ("send_timeout", _u32, _STREAM),
+    _LOPT_SEND_TIMEOUT_CLOSE: ("send_timeout_close", _same, _STREAM),
+    _LOPT_DELAY_SEND: ("delay_send", _flag, _STREAM),
+    _LOPT_SHOW_ECONNRESET: ("show_econnreset", _flag, _STREAM),
+    _LOPT_LINE_DELIM: ("delimiter", _u8, None),
+    _OPT_DEBUG: ("debug", _flag, None),
+}
+
+# Options get_opts answers from a field: option -> (field, reported as 0/1,
+# socket type it applies to or None for all); for the others it is left out.
+_GETOPT_ATTRS = {
+    _LOPT_BUFFER: ("bufsz", False, None),
+    _LOPT_HEADER: ("hsz", False, None),
+    _LOPT_MODE: ("mode", False, None),
+    _LOPT_DELIVER: ("deliver", False, None),
+    _LOPT_PACKET: ("htype", False, None),
+    _LOPT_PACKET_SIZE: ("psize", False, None),
+    _LOPT_EXITONCLOSE: ("exitf", True, None),
+    _LOPT_HIWTRMRK: ("high", False, _STREAM),
+    _LOPT_LOWTRMRK: ("low", False, _STREAM),
+    _LOPT_SEND_TIMEOUT: ("send_timeout", False, _STREAM),
+    _LOPT_SEND_TIMEOUT_CLOSE: ("send_timeout_close", True, _STREAM),
+    _LOPT_DELAY_SEND: ("delay_send", True, _STREAM),
+    _LOPT_SHOW_ECONNRESET: ("show_econnreset", True, _STREAM),
+    _LOPT_MSGQ_HIWTRMRK: ("msgq_high", False, None),
+    _LOPT_MSGQ_LOWTRMRK: ("msgq_low", False, None),
+    _LOPT_READ_PACKETS: ("read_packets", False, _DGRAM),
+    _OPT_DEBUG: ("debug", False, None),
+}
+
+# Plain integer socket options: option -> (level, name or None where this OS
+# lacks it, whether a failure to set it is reported).
+_SOCKOPTS = {
+    _OPT_REUSEADDR: (_SOL, socket.SO_REUSEADDR, False),
+    _OPT_KEEPALIVE: (_SOL, socket.SO_KEEPALIVE, False),
+    _OPT_DONTROUTE: (_SOL, socket.SO_DONTROUTE, False),
+    _OPT_BROADCAST: (_SOL, socket.SO_BROADCAST, False),
+    _OPT_OOBINLINE: (_SOL, socket.SO_OOBINLINE, False),
+    _OPT_SNDBUF: (_SOL, socket.SO_SNDBUF, False),
+    _OPT_RCVBUF: (_SOL, socket.SO_RCVBUF, False),
+    _OPT_PRIORITY: (_SOL, _SO_PRIORITY, True),
+    _OPT_TOS: (_IPPROTO_IP, _IP_TOS, True),
+    _OPT_TCLASS: (_IPPROTO_IPV6, _IPV6_TCLASS, True),
+    _OPT_TTL: (_IPPROTO_IP, _IP_TTL, True),
+    _OPT_RECVTOS: (_IPPROTO_IP, _IP_RECVTOS, True),
+    _OPT_RECVTCLASS: (_IPPROTO_IPV6, _IPV6_RECVTCLASS, True),
+    _OPT_RECVTTL: (_IPPROTO_IP, _IP_RECVTTL, True),
+    _OPT_NODELAY: (_IPPROTO_TCP, socket.TCP_NODELAY, False),
+    _OPT_NOPUSH: (_IPPROTO_TCP, _TCP_NOPUSH, False),
+    _OPT_MULTICAST_TTL: (_IPPROTO_IP, getattr(socket, "IP_MULTICAST_TTL", 33), False),
+    _OPT_MULTICAST_LOOP: (_IPPROTO_IP, getattr(socket, "IP_MULTICAST_LOOP", 34), False),
+    _OPT_IPV6_V6ONLY: (_IPPROTO_IPV6, _IPV6_V6ONLY, True),
 }
 
 
