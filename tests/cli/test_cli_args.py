@@ -3,27 +3,13 @@
 Expected init arguments were taken from real `erl -emu_args_exit ...`."""
 
 import os
-import subprocess
-import sys
 
 import pytest
 
 from erlpy.cli.config import ArgsError, EnvVarError, split_words, expand_args
 from erlpy.cli.main import prepare, run_erl, main, Detached
 
-SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                   "src")
-
-
-def erlpy(args, cwd, env=None, timeout=120):
-    """Run `python -m erlpy ARGS` as a user would."""
-    e = {k: v for k, v in os.environ.items()
-         if k not in ("ERL_FLAGS", "ERL_AFLAGS", "ERL_ZFLAGS", "ERL_OTP25_FLAGS")}
-    e["PYTHONPATH"] = SRC + os.pathsep + e.get("PYTHONPATH", "")
-    e.update(env or {})
-    return subprocess.run([sys.executable, "-m", "erlpy"] + list(args), cwd=str(cwd), env=e,
-                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, timeout=timeout)
+from .erlpy_process import erlpy
 
 
 # -- word splitting ---------------------------------------------------------------------------

@@ -3,8 +3,6 @@ of a config file's syntax with application_controller's messages. Expected
 messages were taken from real `erl -config FILE`."""
 
 import os
-import subprocess
-import sys
 
 import pytest
 
@@ -13,18 +11,7 @@ from erlpy.cli.config import (ConfigError, EnvVarError, substitute_env, config_s
                               render_config, check_config_text)
 from erlpy.cli.main import run_erl
 
-SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                   "src")
-
-
-def erlpy(args, cwd, env=None, timeout=120):
-    e = {k: v for k, v in os.environ.items()
-         if k not in ("ERL_FLAGS", "ERL_AFLAGS", "ERL_ZFLAGS", "ERL_OTP25_FLAGS")}
-    e["PYTHONPATH"] = SRC + os.pathsep + e.get("PYTHONPATH", "")
-    e.update(env or {})
-    return subprocess.run([sys.executable, "-m", "erlpy"] + list(args), cwd=str(cwd), env=e,
-                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, timeout=timeout)
+from .erlpy_process import erlpy
 
 
 # -- ${VAR} --------------------------------------------------------------------------------------

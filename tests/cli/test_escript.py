@@ -9,22 +9,7 @@ import sys
 
 from erlpy.cli.escript import escript_args, shebang_args, main
 
-SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                   "src")
-
-
-def clean_env(extra=None):
-    e = {k: v for k, v in os.environ.items()
-         if k not in ("ERL_FLAGS", "ERL_AFLAGS", "ERL_ZFLAGS", "ERL_OTP25_FLAGS")}
-    e["PYTHONPATH"] = SRC + os.pathsep + e.get("PYTHONPATH", "")
-    e.update(extra or {})
-    return e
-
-
-def erlpy(args, cwd, env=None, timeout=120):
-    return subprocess.run([sys.executable, "-m", "erlpy"] + list(args), cwd=str(cwd),
-                          env=clean_env(env), stdin=subprocess.DEVNULL,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+from .erlpy_process import clean_env, erlpy
 
 
 ARGS_SCRIPT = ('#!/usr/bin/env escript\n'

@@ -69,12 +69,8 @@ def main(argv=None):
 
 
 def entry():
-    try:
-        status = main()
-    except KeyboardInterrupt:
-        status = 130
-    from .main import exit_now
-    exit_now(status)
+    from .main import entry as run_command
+    run_command(main)
 
 
 if __name__ == "__main__":

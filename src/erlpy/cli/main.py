@@ -389,9 +389,11 @@ def exit_now(status):
     os._exit(status if isinstance(status, int) else 1)
 
 
-def entry():
+def entry(command=None):
+    """The console script: run `command` (default: main) and leave with its
+    status."""
     try:
-        status = main()
+        status = (command or main)()
     except KeyboardInterrupt:
         status = 130
     exit_now(status)
