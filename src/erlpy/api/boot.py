@@ -5,6 +5,7 @@ list `erl` gives the emulator; OTP's own `init` then reads the boot script
 through erl_prim_loader and starts the kernel application.
 """
 
+import gc
 import glob
 import os
 import time
@@ -25,9 +26,14 @@ PRELOADED = ["erl_init", "init", "erl_prim_loader", "prim_file", "prim_buffer", 
 
 @bif("erlpy", "booted", 0)
 def booted():
-    """`-s erlpy booted`, the last start command of an embedded boot: init has
-    started the applications and run the user's commands."""
+    """`-s erlpy booted`: init has run the boot script (and, embedded, the
+    user's start commands). What the boot built - OTP's code, the kernel's
+    processes and tables - lives as long as the node: moved out of the
+    cyclic garbage collector's sight, full collections stop rescanning it
+    (a third to a half of the time of allocation-heavy programs)."""
     VM.runtime.vm.booted = True
+    if hasattr(gc, "freeze"):
+        gc.freeze()
     return TRUE
 
 
@@ -68,7 +74,11 @@ def start(vm, args, progname="erl"):
 def boot(vm, args, progname="erl"):
     """Boot OTP with `args` (erl's arguments, strings) and run until the
     node halts; returns the exit status."""
-    start(vm, args, progname)
+    # the first start command (after the boot script, before the user's),
+    # placed before the first flag so that no plain argument attaches to it
+    args = list(args)
+    at = next((i for i, a in enumerate(args) if a.startswith("-")), len(args))
+    start(vm, args[:at] + ["-s", "erlpy", "booted"] + args[at:], progname)
     return vm.run()
 
 
