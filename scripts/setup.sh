@@ -28,3 +28,9 @@ if ! .venv/bin/python -c "import erlpy, pytest, hypothesis" >/dev/null 2>&1; the
     .venv/bin/python -m pip install -q --upgrade pip >/dev/null
     .venv/bin/python -m pip install -q -e ".[test]"
 fi
+# byte-compile erlpy once (for CPython and PyPy), so that starts do not
+# recompile its sources even where PYTHONDONTWRITEBYTECODE is set
+.venv/bin/python -m compileall -q src >/dev/null
+if command -v pypy3 >/dev/null 2>&1; then
+    pypy3 -m compileall -q src >/dev/null || true
+fi
