@@ -413,11 +413,14 @@ class Runtime:
         is true (returns None). Waits when nothing is runnable."""
         runq = self.runq
         timers = self.timers
+        heap = timers.heap
+        clock = time.monotonic
         slices = 0
         while self.halted is None:
             if until is not None and until():
                 return None
-            if timers.heap:
+            # inline: a booted node always has timers pending, and this runs per slice
+            if heap and heap[0].deadline <= clock() * 1000.0:
                 timers.fire_due()
             if runq:
                 p = runq.popleft()
