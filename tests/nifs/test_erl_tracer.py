@@ -4,20 +4,16 @@ trace/5's message shapes with each option, time stamps, and delivery to a
 port (the external term format, echoed back by `cat`). Real `erl` runs the
 same scenarios; results must be identical (=:=)."""
 
-import os
 import shutil
-import subprocess
-import tempfile
 
 import pytest
 
 import erlpy.nifs.erl_tracer  # noqa: F401  (registers the NIFs at collection time)
 import erlpy.nifs.zlib  # noqa: F401  (the boot needs them)
 import erlpy.nifs.prim_buffer  # noqa: F401
-from erlpy.terms import atom, to_pylist, eq_exact, format_term
-from erlpy.terms.etf import binary_to_term
+from erlpy.terms import atom, eq_exact, format_term
 from tests.erlc import compile_erlang, have_erlc
-from tests.nifs.booted import booted_vm
+from tests.nifs.booted import booted_vm, erl_results
 
 HAVE_ERL = shutil.which("erl") is not None and have_erlc()
 pytestmark = pytest.mark.skipif(not HAVE_ERL or not shutil.which("cat"),
@@ -102,18 +98,7 @@ SCENARIOS = ["enabled", "messages", "timestamps", "to_port"]
 @pytest.fixture(scope="module")
 def env():
     d = compile_erlang(SOURCE)
-    want = {}
-    tmp = tempfile.mkdtemp(prefix="erlpy_tracer")
-    try:
-        out = os.path.join(tmp, "erl.bin")
-        subprocess.run(["erl", "-noshell", "-pa", d, "-eval",
-                        '%s:all("%s"), halt().' % (MODULE, out)], check=True, timeout=60)
-        with open(out, "rb") as fh:
-            for name, result in to_pylist(binary_to_term(fh.read())):
-                want[name.name] = result
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return booted_vm(d), want
+    return booted_vm(d), erl_results(d, MODULE)
 
 
 @pytest.mark.parametrize("name", SCENARIOS)

@@ -11,7 +11,6 @@ then check the NIFs that prim_buffer.erl does not export.
 
 import os
 import shutil
-import subprocess
 import tempfile
 
 import pytest
@@ -19,12 +18,9 @@ import pytest
 import erlpy.nifs.prim_buffer as P  # registers the NIFs at collection time
 import erlpy.nifs.zlib  # noqa: F401  (the boot needs it)
 import erlpy.nifs.erl_tracer  # noqa: F401
-from erlpy.bifs import registry
-from erlpy.terms import A, atom, NIL, BitString, Ref, ErlangError, from_seq, to_pylist, \
-    eq_exact, format_term, estr
-from erlpy.terms.etf import binary_to_term
+from erlpy.terms import A, atom, NIL, BitString, Ref, ErlangError, from_seq, eq_exact, estr
 from tests.erlc import compile_erlang, have_erlc
-from tests.nifs.booted import booted_vm
+from tests.nifs.booted import booted_vm, erl_results, diff_results
 
 HAVE_ERL = shutil.which("erl") is not None and have_erlc()
 needs_erl = pytest.mark.skipif(not HAVE_ERL, reason="needs erl and erlc")
@@ -187,42 +183,24 @@ def env():
     d = compile_erlang(SOURCE)
     tmp = tempfile.mkdtemp(prefix="erlpy_prim_buffer")
     try:
-        want = {}
         run = os.path.join(tmp, "run")
         os.mkdir(run)
-        if HAVE_ERL:
-            out = os.path.join(tmp, "erl.bin")
-            subprocess.run(["erl", "-noshell", "-pa", d, "-eval",
-                            '%s:all("%s", "%s"), halt().' % (MODULE, run, out)],
-                           check=True, timeout=60)
-            with open(out, "rb") as fh:
-                for name, result in to_pylist(binary_to_term(fh.read())):
-                    want[name.name] = result
+        want = erl_results(d, MODULE, run) if HAVE_ERL else {}
         vm = booted_vm(d)
         yield vm, run, want
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _diff(got, want):
-    try:
-        gl, wl = to_pylist(got), to_pylist(want)
-    except Exception:
-        gl, wl = [got], [want]
-    lines = ["#%d: erl %s / erlpy %s" % (i, format_term(w), format_term(g))
-             for i, (w, g) in enumerate(zip(wl, gl)) if not eq_exact(w, g)]
-    return "\n".join(lines) or "erl %s / erlpy %s" % (format_term(want), format_term(got))
 
 
 @needs_erl
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_same_as_erl(env, name):
     vm, run, want = env
-    if name == "raw_read_line" and not registry.native_functions(A.prim_file):
-        pytest.skip("prim_file's NIFs are not there yet")
     got = vm.call(MODULE, "run", [atom(name), estr(run)])
     if not eq_exact(got, want[name]):
-        pytest.fail("%s differs:\n%s" % (name, _diff(got, want[name])))
+        pytest.fail("%s differs:\n%s" % (name, diff_results(got, want[name])))
 
 
 # -- the NIFs prim_buffer.erl keeps to itself ----------------------------------------------

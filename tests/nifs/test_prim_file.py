@@ -12,7 +12,6 @@ cannot see it (argument checks, closing the files of a dead owner).
 import errno
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
@@ -20,10 +19,9 @@ import pytest
 
 from erlpy.terms import A, atom, from_seq, to_pylist, eq_exact, format_term, estr
 from erlpy.terms.errors import ErlangError
-from erlpy.terms.etf import binary_to_term
 from erlpy.nifs import prim_file as P
 from tests.erlc import compile_erlang, have_erlc
-from tests.nifs.booted import booted_vm
+from tests.nifs.booted import booted_vm, erl_results
 
 HAVE_ERL = shutil.which("erl") is not None and have_erlc()
 
@@ -321,13 +319,7 @@ def env():
         run = os.path.join(tmp, "run")
         if HAVE_ERL:
             os.mkdir(run)
-            out = os.path.join(tmp, "erl.bin")
-            subprocess.run(["erl", "-noshell", "-pa", d, "-eval",
-                            '%s:all("%s", "%s"), halt().' % (MODULE, run, out)],
-                           check=True, timeout=60)
-            with open(out, "rb") as fh:
-                for name, result in to_pylist(binary_to_term(fh.read())):
-                    want[name.name] = result
+            want = erl_results(d, MODULE, run)
             shutil.rmtree(run)
         os.mkdir(run)
         yield booted_vm(d), run, want

@@ -13,9 +13,6 @@ cannot reach (the NIFs' own argument checks).
 """
 
 import shutil
-import subprocess
-import tempfile
-import os
 import zlib as pyzlib
 
 import pytest
@@ -23,10 +20,9 @@ import pytest
 import erlpy.nifs.zlib as Z  # registers the NIFs at collection time
 import erlpy.nifs.prim_buffer  # noqa: F401  (the boot needs it)
 import erlpy.nifs.erl_tracer  # noqa: F401
-from erlpy.terms import A, atom, NIL, from_seq, to_pylist, eq_exact, format_term
-from erlpy.terms.etf import binary_to_term
+from erlpy.terms import A, atom, NIL, from_seq, to_pylist, eq_exact
 from tests.erlc import compile_erlang, have_erlc
-from tests.nifs.booted import booted_vm
+from tests.nifs.booted import booted_vm, erl_results, diff_results
 
 HAVE_ERL = shutil.which("erl") is not None and have_erlc()
 needs_erl = pytest.mark.skipif(not HAVE_ERL, reason="needs erl and erlc")
@@ -502,30 +498,10 @@ SCENARIOS = ['simple', 'simple_errors', 'levels', 'strategies', 'window_bits', '
 @pytest.fixture(scope="module")
 def env():
     d = compile_erlang(SOURCE)
-    want = {}
-    if HAVE_ERL:
-        tmp = tempfile.mkdtemp(prefix="erlpy_zlib")
-        try:
-            out = os.path.join(tmp, "erl.bin")
-            subprocess.run(["erl", "-noshell", "-pa", d, "-eval",
-                            '%s:all("%s"), halt().' % (MODULE, out)], check=True, timeout=60)
-            with open(out, "rb") as fh:
-                for name, result in to_pylist(binary_to_term(fh.read())):
-                    want[name.name] = result
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-    vm = booted_vm(d)
-    return vm, want
+    want = erl_results(d, MODULE) if HAVE_ERL else {}
+    return booted_vm(d), want
 
 
-def _diff(got, want):
-    try:
-        gl, wl = to_pylist(got), to_pylist(want)
-    except Exception:
-        gl, wl = [got], [want]
-    lines = ["#%d: erl %s / erlpy %s" % (i, format_term(w), format_term(g))
-             for i, (w, g) in enumerate(zip(wl, gl)) if not eq_exact(w, g)]
-    return "\n".join(lines) or "erl %s / erlpy %s" % (format_term(want), format_term(got))
 
 
 @needs_erl
@@ -534,7 +510,7 @@ def test_same_as_erl(env, name):
     vm, want = env
     got = vm.call(MODULE, "run", [atom(name)])
     if not eq_exact(got, want[name]):
-        pytest.fail("%s differs:\n%s" % (name, _diff(got, want[name])))
+        pytest.fail("%s differs:\n%s" % (name, diff_results(got, want[name])))
 
 
 def test_one_call_functions(env):
